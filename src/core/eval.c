@@ -1,0 +1,249 @@
+/*-------------------------------------------------------------------------
+ *
+ * eval.c
+ *	  The evaluator: effective value, permission checks and container
+ *	  visibility of a target against a compiled policy.
+ *
+ * A rule matching a target has, at each level up to the target's depth,
+ * either no key, the wildcard, or the exact selector of the target's
+ * member; deeper levels must have no key.  Specificity compares levels
+ * from configuration up to integration, exact > wildcard > none, so
+ * enumerating those (at most 3 x 3 x 3) shapes in that order and probing
+ * the rule table finds the deciding rule first.  A bitmask of the shapes
+ * the policy uses skips most probes: the cost is O(depth) hash probes,
+ * whatever the size of the claims, and nothing is allocated.
+ *
+ * src/core/eval.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "pp_int.h"
+
+/* resolve maps the target's members to dictionary ids (PP_ID_NONE if no exact selector names them). */
+static inline void
+resolve(const pp_policy *p, const pp_target *t, uint32_t r[PP_MAX_DEPTH])
+{
+	int			l;
+
+	for (l = 0; l < PP_MAX_DEPTH; l++)
+	{
+		const pp_member *m = &t->m[l];
+
+		if (l >= t->depth || m->kind == PP_MEMBER_UNSPECIFIED)
+			r[l] = PP_ID_NONE;
+		else
+			r[l] = pp_dict_lookup(&p->dict[l], (const unsigned char *) m->s,
+								  m->len, m->kind == PP_MEMBER_UUID);
+	}
+}
+
+/*
+ * lookup_point returns the most specific rule matching a point of the
+ * given depth whose members resolve to r, or -1.
+ */
+static int64_t
+lookup_point(const pp_policy *p, int depth, const uint32_t r[PP_MAX_DEPTH])
+{
+	uint32_t	cand[PP_MAX_DEPTH][3];
+	int			ncand[PP_MAX_DEPTH];
+	int			l,
+				a,
+				b,
+				c;
+
+	for (l = 0; l < PP_MAX_DEPTH; l++)
+	{
+		int			n = 0;
+
+		if (l < depth)
+		{
+			if (r[l] >= PP_ID_FIRST)
+				cand[l][n++] = r[l];
+			cand[l][n++] = PP_ID_WILDCARD;
+		}
+		cand[l][n++] = PP_ID_NONE;
+		ncand[l] = n;
+	}
+
+	for (a = 0; a < ncand[2]; a++)
+		for (b = 0; b < ncand[1]; b++)
+			for (c = 0; c < ncand[0]; c++)
+			{
+				uint32_t	k1 = cand[0][c],
+							k2 = cand[1][b],
+							k3 = cand[2][a];
+				int			shape = PP_ID_CLASS(k1) + 3 * PP_ID_CLASS(k2) + 9 * PP_ID_CLASS(k3);
+				int64_t		idx;
+
+				if (!(p->pattern_mask & (1u << shape)))
+					continue;
+				idx = pp_tab3_get(&p->node_index, k1, k2, k3);
+				if (idx >= 0 && p->nodes[idx].kind != PP_NODE_CONTAINER)
+					return idx;
+			}
+	return -1;
+}
+
+/* pp_decide computes the effective value of a target and why it holds. */
+void
+pp_decide(const pp_policy *p, const pp_target *t, pp_decision *d)
+{
+	uint32_t	r[PP_MAX_DEPTH];
+	int64_t		idx;
+
+	if (!p->restricted)
+	{
+		d->kind = PP_VALUE_ALLOW;
+		d->perms = PP_PERMS_ALL;
+		d->reason = PP_REASON_UNRESTRICTED;
+		d->rule = -1;
+		return;
+	}
+	resolve(p, t, r);
+	idx = lookup_point(p, t->depth, r);
+	if (idx < 0)
+	{
+		d->kind = PP_VALUE_DENY;
+		d->perms = 0;
+		d->reason = PP_REASON_DEFAULT_DENY;
+		d->rule = -1;
+		return;
+	}
+	d->kind = (pp_value_kind) p->nodes[idx].kind;
+	d->perms = p->nodes[idx].perms;
+	d->reason = PP_REASON_RULE;
+	d->rule = (int) idx;
+}
+
+/* pp_allowed tells whether the target's effective value grants perm (perm < 0: is it visible). */
+bool
+pp_allowed(const pp_policy *p, int perm, const pp_target *t)
+{
+	pp_decision d;
+
+	pp_decide(p, t, &d);
+	if (perm < 0)
+		return d.kind != PP_VALUE_DENY;
+	return (d.perms >> perm) & 1;
+}
+
+/*
+ * pp_visible tells whether the target or any member beneath it has an
+ * effective value other than deny.
+ *
+ * Beyond the target itself, only the descendants named by a non-deny
+ * rule R that matches the target on its levels can be visible: if some
+ * descendant's deciding rule R* is not deny, R* is such a rule and it
+ * also decides the descendant R* names (the rules matching that one are
+ * a subset of those matching the first, R* among them).  So it suffices
+ * to try, for each such rule, the descendant it names; the build indexed
+ * them by prefix (build_groups), and the loop stops at the first hit.
+ */
+bool
+pp_visible(const pp_policy *p, const pp_target *t)
+{
+	uint32_t	r[PP_MAX_DEPTH];
+	uint32_t	c1[3],
+				c2[3];
+	int			n1 = 0,
+				n2 = 0;
+	int			i,
+				j;
+	int64_t		idx;
+
+	if (!p->restricted)
+		return true;
+	resolve(p, t, r);
+	idx = lookup_point(p, t->depth, r);
+	if (idx >= 0 && p->nodes[idx].kind != PP_NODE_DENY)
+		return true;
+	if (t->depth == PP_MAX_DEPTH || p->ngroups == 0)
+		return false;
+
+	if (r[0] >= PP_ID_FIRST)
+		c1[n1++] = r[0];
+	c1[n1++] = PP_ID_WILDCARD;
+	c1[n1++] = PP_ID_NONE;
+	if (t->depth == 2)
+	{
+		if (r[1] >= PP_ID_FIRST)
+			c2[n2++] = r[1];
+		c2[n2++] = PP_ID_WILDCARD;
+		c2[n2++] = PP_ID_NONE;
+	}
+	else
+		c2[n2++] = 0;
+
+	for (j = 0; j < n2; j++)
+		for (i = 0; i < n1; i++)
+		{
+			int64_t		g = pp_tab3_get(&p->group_index, (uint32_t) t->depth, c1[i], c2[j]);
+			uint32_t	k;
+
+			if (g < 0)
+				continue;
+			for (k = p->group_start[g]; k < p->group_start[g + 1]; k++)
+			{
+				const pp_node *n = &p->nodes[p->group_rules[k]];
+				uint32_t	rr[PP_MAX_DEPTH];
+				int			l;
+
+				for (l = 0; l < PP_MAX_DEPTH; l++)
+				{
+					if (l < t->depth)
+						rr[l] = r[l];
+					else if (l < n->depth && n->ids[l] >= PP_ID_FIRST)
+						rr[l] = n->ids[l];
+					else
+						rr[l] = PP_ID_NONE;
+				}
+				idx = lookup_point(p, n->depth, rr);
+				if (idx >= 0 && p->nodes[idx].kind != PP_NODE_DENY)
+					return true;
+			}
+		}
+	return false;
+}
+
+/*
+ * pp_rule_path fills keys/lens (room for PP_MAX_DEPTH) with the original
+ * key texts leading to a rule, outermost first, and returns their number.
+ * A node's parent is the node whose ids are its own with the deepest one
+ * cleared, since keys along a path are strictly deeper.
+ */
+int
+pp_rule_path(const pp_policy *p, int rule, const char **keys, size_t *lens)
+{
+	const char *rk[PP_MAX_DEPTH];
+	size_t		rl[PP_MAX_DEPTH];
+	int			n = 0,
+				i;
+	int64_t		idx = rule;
+
+	while (idx >= 0 && n < PP_MAX_DEPTH)
+	{
+		const pp_node *node = &p->nodes[idx];
+		uint32_t	ids[PP_MAX_DEPTH];
+		int			l;
+
+		rk[n] = node->key;
+		rl[n] = node->key_len;
+		n++;
+		ids[0] = node->ids[0];
+		ids[1] = node->ids[1];
+		ids[2] = node->ids[2];
+		for (l = PP_MAX_DEPTH - 1; l >= 0 && ids[l] == PP_ID_NONE; l--)
+			;
+		if (l >= 0)
+			ids[l] = PP_ID_NONE;
+		if (ids[0] == PP_ID_NONE && ids[1] == PP_ID_NONE && ids[2] == PP_ID_NONE)
+			break;
+		idx = pp_tab3_get(&p->node_index, ids[0], ids[1], ids[2]);
+	}
+	for (i = 0; i < n; i++)
+	{
+		keys[i] = rk[n - 1 - i];
+		lens[i] = rl[n - 1 - i];
+	}
+	return n;
+}

@@ -1,0 +1,161 @@
+/*-------------------------------------------------------------------------
+ *
+ * pp_int.h
+ *	  Private structures of the paragon_perm core, shared by the compiler
+ *	  (policy.c), the evaluator (eval.c) and the hash tables (table.c).
+ *
+ * Members of each level are interned in a dictionary and named by small
+ * integers: 0 means "no key at this level" in a rule (or "no exact
+ * selector matches" in a target), 1 the wildcard, 2 and up an exact
+ * selector.  A rule is then the triple of its level ids, and looking a
+ * rule up is one probe in a hash table of triples.
+ *
+ * src/core/pp_int.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PP_INT_H
+#define PP_INT_H
+
+#include "pp.h"
+
+#define PP_ID_NONE		0
+#define PP_ID_WILDCARD	1
+#define PP_ID_FIRST		2
+
+/* Specificity class of an id: 0 none, 1 wildcard, 2 exact. */
+#define PP_ID_CLASS(id) ((id) >= PP_ID_FIRST ? 2 : (id))
+
+/* Node kinds: a container defines nothing for its own scope. */
+#define PP_NODE_DENY		PP_VALUE_DENY
+#define PP_NODE_LIST		PP_VALUE_LIST
+#define PP_NODE_ALLOW		PP_VALUE_ALLOW
+#define PP_NODE_CONTAINER	3
+
+/* Memory helpers over a pp_allocator. */
+extern void *pp_alloc(const pp_allocator *a, size_t size);
+extern void *pp_alloc0(const pp_allocator *a, size_t size);
+extern void pp_free(const pp_allocator *a, void *ptr);
+
+/* 64-bit hash of a byte string. */
+extern uint64_t pp_hash_bytes(const void *data, size_t len, uint64_t seed);
+
+/* Hash of a triple of ids. */
+static inline uint64_t
+pp_hash_triple(uint32_t a, uint32_t b, uint32_t c)
+{
+	uint64_t	h = (uint64_t) a * 0x9E3779B97F4A7C15ULL;
+
+	h ^= (uint64_t) b * 0xC2B2AE3D27D4EB4FULL;
+	h ^= (uint64_t) c * 0x165667B19E3779F9ULL;
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	h ^= h >> 32;
+	return h;
+}
+
+/* Open-addressing map from a triple of ids to a 32-bit value. */
+typedef struct pp_tab3
+{
+	uint32_t   *keys;			/* 3 per slot */
+	uint32_t   *vals;			/* value + 1; 0 marks an empty slot */
+	uint32_t	mask;			/* slots - 1 */
+	uint32_t	count;
+} pp_tab3;
+
+extern void pp_tab3_init(pp_tab3 *t, const pp_allocator *a, uint32_t expect);
+extern void pp_tab3_put(pp_tab3 *t, const pp_allocator *a,
+						uint32_t k0, uint32_t k1, uint32_t k2, uint32_t val);
+extern void pp_tab3_free(pp_tab3 *t, const pp_allocator *a);
+
+/* pp_tab3_get returns the value stored for the triple, or -1. */
+static inline int64_t
+pp_tab3_get(const pp_tab3 *t, uint32_t k0, uint32_t k1, uint32_t k2)
+{
+	uint32_t	i = (uint32_t) pp_hash_triple(k0, k1, k2) & t->mask;
+
+	for (;;)
+	{
+		uint32_t	v = t->vals[i];
+		const uint32_t *k = &t->keys[3 * i];
+
+		if (v == 0)
+			return -1;
+		if (k[0] == k0 && k[1] == k1 && k[2] == k2)
+			return (int64_t) v - 1;
+		i = (i + 1) & t->mask;
+	}
+}
+
+/* One interned selector of a level. */
+typedef struct pp_dict_entry
+{
+	const unsigned char *s;		/* text, or 16 bytes for a UUID */
+	uint32_t	len;
+	uint32_t	hash;
+	bool		isuuid;
+} pp_dict_entry;
+
+/* Dictionary of one level's exact selectors: entry i has id i + 2. */
+typedef struct pp_dict
+{
+	pp_dict_entry *entries;
+	uint32_t	nentries;
+	uint32_t	maxentries;
+	uint32_t   *slots;			/* entry index + 1; 0 marks an empty slot */
+	uint32_t	mask;
+} pp_dict;
+
+extern uint32_t pp_dict_lookup(const pp_dict *d, const unsigned char *s,
+							   size_t len, bool isuuid);
+
+/* A scope key of the claims: a rule (deny/list/allow) or a container. */
+typedef struct pp_node
+{
+	uint32_t	ids[PP_MAX_DEPTH];
+	uint8_t		kind;
+	uint8_t		depth;			/* level of its deepest key */
+	uint16_t	perms;			/* implied permissions included */
+	const char *key;			/* original key text, in the string arena */
+	uint32_t	key_len;
+} pp_node;
+
+/* A compiled policy. */
+struct pp_policy
+{
+	pp_allocator alloc;
+	bool		restricted;		/* the permissions claim is present */
+	uint32_t	pattern_mask;	/* bit c1 + 3 c2 + 9 c3 set if a rule has
+								 * that shape of id classes */
+	pp_dict		dict[PP_MAX_DEPTH];
+	pp_node    *nodes;
+	uint32_t	nnodes;
+	uint32_t	maxnodes;
+	pp_tab3		node_index;		/* ids -> node */
+	pp_tab3		group_index;	/* (depth, k1, k2) -> group */
+	uint32_t   *group_start;	/* group g: group_rules[start[g] .. start[g+1]) */
+	uint32_t	ngroups;
+	uint32_t   *group_rules;	/* non-deny rules deeper than the group */
+	struct pp_chunk *chunks;	/* arena of key texts and selectors */
+};
+
+/* A parsed scope key. */
+typedef struct pp_scope
+{
+	int			level;			/* PP_LEVEL_* */
+	bool		wildcard;
+	const char *sel;			/* exact selector text */
+	size_t		sel_len;
+	bool		isuuid;			/* credential selector that is a UUID */
+	unsigned char uuid[16];
+} pp_scope;
+
+/*
+ * pp_scope_parse parses a scope key.  On failure it returns a message
+ * format holding one %s for the key, and sets *hint.
+ */
+extern const char *pp_scope_parse(const char *key, size_t len, pp_scope *out,
+								  const char **hint);
+extern const char *pp_level_name(int level);
+
+#endif							/* PP_INT_H */

@@ -1,0 +1,282 @@
+/*-------------------------------------------------------------------------
+ *
+ * scope.c
+ *	  The vocabulary of Paragon permissions: permission names and their
+ *	  implications, scope keys, UUID text and targets.
+ *
+ * Credential selectors and arguments that are valid input for
+ * PostgreSQL's uuid type compare as UUIDs, so case, braces and hyphen
+ * placement do not matter; pp_uuid_parse accepts exactly what uuid_in
+ * accepts, so the extension and the tool agree with the uuid type.
+ *
+ * src/core/scope.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <string.h>
+
+#include "pp_int.h"
+
+static const char *const perm_names[PP_PERM_COUNT] = {
+	"credential:write",
+	"config:write",
+	"settings:read",
+	"settings:write",
+	"metadata:read",
+	"metadata:write",
+	"proxy-api",
+	"events",
+	"workflows",
+};
+
+/* pp_perm_lookup returns the permission named by the bytes, or -1. */
+int
+pp_perm_lookup(const char *name, size_t len)
+{
+	int			i;
+
+	for (i = 0; i < PP_PERM_COUNT; i++)
+		if (strlen(perm_names[i]) == len && memcmp(perm_names[i], name, len) == 0)
+			return i;
+	return -1;
+}
+
+/* pp_perm_name returns the name of a permission. */
+const char *
+pp_perm_name(int perm)
+{
+	return (perm >= 0 && perm < PP_PERM_COUNT) ? perm_names[perm] : NULL;
+}
+
+/* pp_perm_implied adds what write permissions imply to a set. */
+uint16_t
+pp_perm_implied(uint16_t perms)
+{
+	if (perms & (1u << PP_PERM_SETTINGS_WRITE))
+		perms |= 1u << PP_PERM_SETTINGS_READ;
+	if (perms & (1u << PP_PERM_METADATA_WRITE))
+		perms |= 1u << PP_PERM_METADATA_READ;
+	return perms;
+}
+
+/* hexval returns the value of a hex digit, or -1. */
+static inline int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * pp_uuid_parse reads UUID text the way PostgreSQL's uuid_in does: 32 hex
+ * digits, optionally a hyphen after any group of four, optionally the
+ * whole in braces, nothing else.
+ */
+bool
+pp_uuid_parse(const char *s, size_t len, unsigned char out[16])
+{
+	size_t		pos = 0;
+	bool		braces = false;
+	int			i;
+
+	if (len > 0 && s[0] == '{')
+	{
+		braces = true;
+		pos = 1;
+	}
+	for (i = 0; i < 16; i++)
+	{
+		int			hi,
+					lo;
+
+		if (pos + 2 > len)
+			return false;
+		hi = hexval((unsigned char) s[pos]);
+		lo = hexval((unsigned char) s[pos + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		out[i] = (unsigned char) (hi << 4 | lo);
+		pos += 2;
+		if (pos < len && s[pos] == '-' && (i % 2) == 1 && i < 15)
+			pos++;
+	}
+	if (braces)
+	{
+		if (pos >= len || s[pos] != '}')
+			return false;
+		pos++;
+	}
+	return pos == len;
+}
+
+/* pp_uuid_format writes the canonical text of a UUID. */
+void
+pp_uuid_format(const unsigned char in[16], char out[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	int			i,
+				o = 0;
+
+	for (i = 0; i < 16; i++)
+	{
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[in[i] >> 4];
+		out[o++] = hex[in[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+/* pp_level_name names a level for messages. */
+const char *
+pp_level_name(int level)
+{
+	switch (level)
+	{
+		case PP_LEVEL_INTEGRATION:
+			return "integration";
+		case PP_LEVEL_CREDENTIAL:
+			return "credential";
+		default:
+			return "configuration";
+	}
+}
+
+/* has_prefix tells whether the key starts with the prefix. */
+static inline bool
+has_prefix(const char *key, size_t len, const char *prefix, size_t plen)
+{
+	return len >= plen && memcmp(key, prefix, plen) == 0;
+}
+
+/*
+ * pp_scope_parse reads "integration:NAME", "credential:ID" or
+ * "configuration:ext:ID" (or the "*" of each level).  Anything else is an
+ * error: in particular "credential:ext:..." is refused rather than
+ * treated as a credential ID that never matches, since a deny rule that
+ * silently never matches would widen access.
+ */
+const char *
+pp_scope_parse(const char *key, size_t len, pp_scope *out, const char **hint)
+{
+	const char *sel;
+	size_t		sel_len;
+
+	memset(out, 0, sizeof(*out));
+	*hint = NULL;
+	if (has_prefix(key, len, "integration:", 12))
+	{
+		out->level = PP_LEVEL_INTEGRATION;
+		sel = key + 12;
+		sel_len = len - 12;
+	}
+	else if (has_prefix(key, len, "credential:", 11))
+	{
+		out->level = PP_LEVEL_CREDENTIAL;
+		sel = key + 11;
+		sel_len = len - 11;
+		if (has_prefix(sel, sel_len, "ext:", 4))
+		{
+			*hint = "Credentials are selected by ID only, as in \"credential:<uuid>\".";
+			return "credentials cannot be selected by External ID in scope \"%s\"";
+		}
+	}
+	else if (has_prefix(key, len, "configuration:", 14))
+	{
+		out->level = PP_LEVEL_CONFIGURATION;
+		sel = key + 14;
+		sel_len = len - 14;
+		if (!(sel_len == 1 && sel[0] == '*'))
+		{
+			if (!has_prefix(sel, sel_len, "ext:", 4))
+			{
+				*hint = "Configurations are selected as \"configuration:ext:<External ID>\" or \"configuration:*\".";
+				return "unrecognized configuration scope \"%s\"";
+			}
+			sel += 4;
+			sel_len -= 4;
+			if (sel_len == 0)
+			{
+				*hint = "Give the External ID after \"configuration:ext:\".";
+				return "empty selector in scope \"%s\"";
+			}
+		}
+	}
+	else
+	{
+		*hint = "Scope keys start with \"integration:\", \"credential:\" or \"configuration:\", in lowercase.";
+		return "unrecognized scope \"%s\"";
+	}
+
+	if (sel_len == 0)
+	{
+		*hint = "Name a member after the colon, or use \"*\" for every member.";
+		return "empty selector in scope \"%s\"";
+	}
+	if (sel_len == 1 && sel[0] == '*')
+	{
+		out->wildcard = true;
+		return NULL;
+	}
+	out->sel = sel;
+	out->sel_len = sel_len;
+	if (out->level == PP_LEVEL_CREDENTIAL && pp_uuid_parse(sel, sel_len, out->uuid))
+		out->isuuid = true;
+	return NULL;
+}
+
+/* set_member fills one member of a target; "*" is the unspecified member. */
+static void
+set_member(pp_member *m, const char *s, size_t len)
+{
+	if (s == NULL || (len == 1 && s[0] == '*'))
+	{
+		m->kind = PP_MEMBER_UNSPECIFIED;
+		m->s = NULL;
+		m->len = 0;
+	}
+	else
+	{
+		m->kind = PP_MEMBER_TEXT;
+		m->s = s;
+		m->len = len;
+	}
+}
+
+/*
+ * pp_target_init builds a target: its depth is the level of the last
+ * non-NULL argument (at least 1), and NULLs before it are unspecified.
+ */
+void
+pp_target_init(pp_target *t,
+			   const char *integ, size_t integ_len,
+			   const char *cred, size_t cred_len,
+			   const unsigned char *cred_uuid,
+			   const char *conf, size_t conf_len)
+{
+	bool		has_cred = (cred != NULL || cred_uuid != NULL);
+
+	t->depth = conf != NULL ? 3 : has_cred ? 2 : 1;
+	set_member(&t->m[0], integ, integ_len);
+	set_member(&t->m[1], cred, cred_len);
+	set_member(&t->m[2], conf, conf_len);
+	if (cred_uuid != NULL)
+	{
+		memcpy(t->uuid, cred_uuid, 16);
+		t->m[1].kind = PP_MEMBER_UUID;
+		t->m[1].s = (const char *) t->uuid;
+		t->m[1].len = 16;
+	}
+	else if (t->m[1].kind == PP_MEMBER_TEXT &&
+			 pp_uuid_parse(cred, cred_len, t->uuid))
+	{
+		t->m[1].kind = PP_MEMBER_UUID;
+		t->m[1].s = (const char *) t->uuid;
+		t->m[1].len = 16;
+	}
+}

@@ -1,0 +1,162 @@
+/*-------------------------------------------------------------------------
+ *
+ * table.c
+ *	  Allocation helpers, the byte hash, the triple map and the selector
+ *	  dictionaries of the paragon_perm core.
+ *
+ * Tables use open addressing with linear probing and are kept at most
+ * half full, so a probe touches one or two cache lines.  They only grow
+ * while a policy is compiled; evaluation never writes to them, which is
+ * what lets a compiled policy be shared by every row of a scan.
+ *
+ * src/core/table.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <string.h>
+
+#include "pp_int.h"
+
+/* pp_alloc allocates through the policy's allocator. */
+void *
+pp_alloc(const pp_allocator *a, size_t size)
+{
+	return a->alloc(a->ctx, size ? size : 1);
+}
+
+/* pp_alloc0 allocates zeroed memory. */
+void *
+pp_alloc0(const pp_allocator *a, size_t size)
+{
+	void	   *p = pp_alloc(a, size);
+
+	memset(p, 0, size ? size : 1);
+	return p;
+}
+
+/* pp_free releases memory when the allocator frees piecemeal. */
+void
+pp_free(const pp_allocator *a, void *ptr)
+{
+	if (ptr != NULL && a->free != NULL)
+		a->free(a->ctx, ptr);
+}
+
+/*
+ * pp_hash_bytes hashes a byte string eight bytes at a time; selectors are
+ * short, so the loop runs once or twice per lookup.
+ */
+uint64_t
+pp_hash_bytes(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t	h = seed ^ ((uint64_t) len * 0x9E3779B97F4A7C15ULL);
+
+	while (len >= 8)
+	{
+		uint64_t	w;
+
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+		h ^= h >> 31;
+		p += 8;
+		len -= 8;
+	}
+	if (len > 0)
+	{
+		uint64_t	w = 0;
+
+		memcpy(&w, p, len);
+		h = (h ^ w) * 0x94D049BB133111EBULL;
+	}
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	h ^= h >> 32;
+	return h;
+}
+
+/* pp_tab3_init makes an empty map sized for about expect entries. */
+void
+pp_tab3_init(pp_tab3 *t, const pp_allocator *a, uint32_t expect)
+{
+	uint32_t	slots = 16;
+
+	while (slots < 2 * expect)
+		slots <<= 1;
+	t->keys = pp_alloc(a, sizeof(uint32_t) * 3 * slots);
+	t->vals = pp_alloc0(a, sizeof(uint32_t) * slots);
+	t->mask = slots - 1;
+	t->count = 0;
+}
+
+/* tab3_insert places a triple known to be absent, without growing. */
+static void
+tab3_insert(pp_tab3 *t, uint32_t k0, uint32_t k1, uint32_t k2, uint32_t val)
+{
+	uint32_t	i = (uint32_t) pp_hash_triple(k0, k1, k2) & t->mask;
+
+	while (t->vals[i] != 0)
+		i = (i + 1) & t->mask;
+	t->keys[3 * i] = k0;
+	t->keys[3 * i + 1] = k1;
+	t->keys[3 * i + 2] = k2;
+	t->vals[i] = val + 1;
+	t->count++;
+}
+
+/* pp_tab3_put adds a triple that is not yet in the map, growing it first. */
+void
+pp_tab3_put(pp_tab3 *t, const pp_allocator *a,
+			uint32_t k0, uint32_t k1, uint32_t k2, uint32_t val)
+{
+	if (2 * (t->count + 1) > t->mask + 1)
+	{
+		pp_tab3		old = *t;
+		uint32_t	i;
+
+		pp_tab3_init(t, a, old.mask + 1);
+		for (i = 0; i <= old.mask; i++)
+			if (old.vals[i] != 0)
+				tab3_insert(t, old.keys[3 * i], old.keys[3 * i + 1],
+							old.keys[3 * i + 2], old.vals[i] - 1);
+		pp_tab3_free(&old, a);
+	}
+	tab3_insert(t, k0, k1, k2, val);
+}
+
+/* pp_tab3_free releases a map's arrays. */
+void
+pp_tab3_free(pp_tab3 *t, const pp_allocator *a)
+{
+	pp_free(a, t->keys);
+	pp_free(a, t->vals);
+	t->keys = NULL;
+	t->vals = NULL;
+}
+
+/* pp_dict_lookup returns the id of an exact selector, or PP_ID_NONE. */
+uint32_t
+pp_dict_lookup(const pp_dict *d, const unsigned char *s, size_t len,
+			   bool isuuid)
+{
+	uint32_t	h;
+	uint32_t	i;
+
+	if (d->nentries == 0)
+		return PP_ID_NONE;
+	h = (uint32_t) pp_hash_bytes(s, len, isuuid);
+	i = h & d->mask;
+	for (;;)
+	{
+		uint32_t	slot = d->slots[i];
+		const pp_dict_entry *e;
+
+		if (slot == 0)
+			return PP_ID_NONE;
+		e = &d->entries[slot - 1];
+		if (e->hash == h && e->len == len && e->isuuid == isuuid &&
+			memcmp(e->s, s, len) == 0)
+			return slot - 1 + PP_ID_FIRST;
+		i = (i + 1) & d->mask;
+	}
+}

@@ -1,0 +1,247 @@
+/*-------------------------------------------------------------------------
+ *
+ * cache.c
+ *	  Per-call-site cache of compiled policies, keyed by the claims' bytes.
+ *
+ * A qual such as paragon_allowed((SELECT claims), ...) is called once per
+ * row with the same claims, so the compiled policy is kept in fn_extra,
+ * allocated in fn_mcxt, and lives as long as the expression does.  Three
+ * tiers, cheapest first:
+ *
+ *	1. The claims argument is a Const or an external Param (fixed for the
+ *	   life of this FmgrInfo), and its datum pointer is the one last seen:
+ *	   no byte is read.
+ *	2. The bytes equal those of the entry used last (pointer and length
+ *	   first, then memcmp): one comparison, no hashing.  A pointer alone
+ *	   is never trusted for other arguments, since a freed tuple's memory
+ *	   can be reused at the same address for another token.
+ *	3. A bounded table of up to PP_CACHE_ENTRIES policies found by a hash
+ *	   of the bytes, then compared byte for byte; so a join of a few
+ *	   hundred tokens with many rows does not recompile whichever side
+ *	   the planner puts outside.  Least recently used entries are evicted
+ *	   beyond the entry count or PP_CACHE_BYTES of compiled policies.
+ *
+ * Since jsonb is a canonical binary form, equal claims have equal bytes.
+ * Nothing is allocated on a hit unless the argument is compressed or
+ * toasted out of line, where reading it at all needs a copy.
+ *
+ * src/pg/cache.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "utils/memutils.h"
+
+#include "pg_policy.h"
+
+#define PP_CACHE_ENTRIES	1024
+#define PP_CACHE_BUCKETS	2048	/* power of two, twice the entries */
+#define PP_CACHE_BYTES		((Size) 64 * 1024 * 1024)
+
+typedef struct CacheEntry
+{
+	uint64		hash;
+	uint64		lastuse;
+	Size		len;
+	char	   *bytes;			/* copy of the claims' data bytes */
+	PgPolicy	compiled;
+	Size		mem;			/* memory held by compiled and bytes */
+	int			next;			/* next entry in the bucket, or -1 */
+} CacheEntry;
+
+typedef struct PolicyCache
+{
+	MemoryContext mcxt;
+	bool		arg_stable;		/* the claims argument cannot change */
+	const void *last_ptr;		/* datum pointer last seen */
+	int			last;			/* entry used last, or -1 */
+	uint64		clock;
+	int			nentries;
+	int			maxentries;
+	Size		mem;
+	CacheEntry *entries;
+	int		   *buckets;		/* PP_CACHE_BUCKETS heads, or NULL */
+} PolicyCache;
+
+/* cache_get returns the call site's cache, creating it on first use. */
+static PolicyCache *
+cache_get(FunctionCallInfo fcinfo, int argno)
+{
+	PolicyCache *c = (PolicyCache *) fcinfo->flinfo->fn_extra;
+
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PolicyCache));
+		c->mcxt = fcinfo->flinfo->fn_mcxt;
+		c->arg_stable = get_fn_expr_arg_stable(fcinfo->flinfo, argno);
+		c->last = -1;
+		fcinfo->flinfo->fn_extra = c;
+	}
+	return c;
+}
+
+/* entry_matches compares an entry's bytes with the claims'. */
+static inline bool
+entry_matches(const CacheEntry *e, const char *data, Size len)
+{
+	return e->len == len && memcmp(e->bytes, data, len) == 0;
+}
+
+/* bucket_unlink removes entry i from its hash chain. */
+static void
+bucket_unlink(PolicyCache *c, int i)
+{
+	int		   *link = &c->buckets[c->entries[i].hash & (PP_CACHE_BUCKETS - 1)];
+
+	while (*link != -1)
+	{
+		if (*link == i)
+		{
+			*link = c->entries[i].next;
+			return;
+		}
+		link = &c->entries[*link].next;
+	}
+}
+
+/*
+ * evict_one frees the least recently used entry other than keep, moving
+ * the last entry into its slot; returns where keep now stands.
+ */
+static int
+evict_one(PolicyCache *c, int keep)
+{
+	int			victim = -1;
+	int			i;
+	int			last = c->nentries - 1;
+
+	for (i = 0; i < c->nentries; i++)
+		if (i != keep && (victim < 0 || c->entries[i].lastuse < c->entries[victim].lastuse))
+			victim = i;
+	if (victim < 0)
+		return keep;
+
+	bucket_unlink(c, victim);
+	c->mem -= c->entries[victim].mem;
+	MemoryContextDelete(c->entries[victim].compiled.cxt);
+	pfree(c->entries[victim].bytes);
+	if (c->last == victim)
+		c->last = -1;
+
+	if (victim != last)
+	{
+		int			b;
+
+		bucket_unlink(c, last);
+		c->entries[victim] = c->entries[last];
+		b = (int) (c->entries[victim].hash & (PP_CACHE_BUCKETS - 1));
+		c->entries[victim].next = c->buckets[b];
+		c->buckets[b] = victim;
+		if (c->last == last)
+			c->last = victim;
+		if (keep == last)
+			keep = victim;
+	}
+	c->nentries--;
+	return keep;
+}
+
+/* cache_insert compiles claims into a new entry and returns its index. */
+static int
+cache_insert(PolicyCache *c, Datum raw, const char *data, Size len, uint64 hash)
+{
+	Jsonb	   *jb = DatumGetJsonbP(raw);	/* a 4-byte-header copy if needed */
+	PgPolicy	compiled = paragon_compile_jsonb(jb, c->mcxt);
+	CacheEntry *e;
+	int			i;
+
+	if (c->buckets == NULL)
+	{
+		c->buckets = MemoryContextAlloc(c->mcxt, sizeof(int) * PP_CACHE_BUCKETS);
+		memset(c->buckets, -1, sizeof(int) * PP_CACHE_BUCKETS);
+		c->maxentries = 4;
+		c->entries = MemoryContextAlloc(c->mcxt, sizeof(CacheEntry) * c->maxentries);
+	}
+	if (c->nentries == PP_CACHE_ENTRIES)
+		(void) evict_one(c, -1);
+	if (c->nentries == c->maxentries)
+	{
+		c->maxentries *= 2;
+		c->entries = repalloc(c->entries, sizeof(CacheEntry) * c->maxentries);
+	}
+
+	i = c->nentries++;
+	e = &c->entries[i];
+	e->hash = hash;
+	e->len = len;
+	e->bytes = MemoryContextAlloc(c->mcxt, len > 0 ? len : 1);
+	memcpy(e->bytes, data, len);
+	e->compiled = compiled;
+	e->mem = MemoryContextMemAllocated(compiled.cxt, true) + len;
+	e->lastuse = ++c->clock;
+	e->next = c->buckets[hash & (PP_CACHE_BUCKETS - 1)];
+	c->buckets[hash & (PP_CACHE_BUCKETS - 1)] = i;
+	c->mem += e->mem;
+
+	/* keep the memory bounded; the new entry itself always stays */
+	while (c->mem > PP_CACHE_BYTES && c->nentries > 1)
+		i = evict_one(c, i);
+	return i;
+}
+
+/*
+ * paragon_policy_for_arg returns the compiled policy for the (non-NULL)
+ * claims argument argno, compiling it on a miss; invalid claims raise an
+ * error, never a policy.
+ */
+const pp_policy *
+paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
+{
+	PolicyCache *c = cache_get(fcinfo, argno);
+	Datum		raw = PG_GETARG_DATUM(argno);
+	struct varlena *v;
+	const char *data;
+	Size		len;
+	uint64		hash;
+	int			i;
+
+	/* tier 1: an argument fixed for this call site, same datum */
+	if (c->arg_stable && c->last >= 0 && DatumGetPointer(raw) == c->last_ptr)
+		return c->entries[c->last].compiled.policy;
+
+	/* read the bytes in place when the datum is not compressed or external */
+	v = PG_DETOAST_DATUM_PACKED(raw);
+	data = VARDATA_ANY(v);
+	len = VARSIZE_ANY_EXHDR(v);
+
+	/* tier 2: the entry used last */
+	if (c->last >= 0 && entry_matches(&c->entries[c->last], data, len))
+	{
+		c->last_ptr = DatumGetPointer(raw);
+		return c->entries[c->last].compiled.policy;
+	}
+
+	/* tier 3: the table */
+	paragon_check_claims_size(len);
+	hash = hash_bytes_extended((const unsigned char *) data, (int) len, 0);
+	if (c->buckets != NULL)
+	{
+		for (i = c->buckets[hash & (PP_CACHE_BUCKETS - 1)]; i >= 0; i = c->entries[i].next)
+		{
+			if (c->entries[i].hash == hash && entry_matches(&c->entries[i], data, len))
+			{
+				c->entries[i].lastuse = ++c->clock;
+				c->last = i;
+				c->last_ptr = DatumGetPointer(raw);
+				return c->entries[i].compiled.policy;
+			}
+		}
+	}
+
+	i = cache_insert(c, raw, data, len, hash);
+	c->last = i;
+	c->last_ptr = DatumGetPointer(raw);
+	return c->entries[i].compiled.policy;
+}

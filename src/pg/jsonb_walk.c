@@ -1,0 +1,223 @@
+/*-------------------------------------------------------------------------
+ *
+ * jsonb_walk.c
+ *	  The jsonb front end of the policy builder, and the mapping of core
+ *	  errors to ereport.
+ *
+ * The claims are read with PostgreSQL's jsonb iterators, one container
+ * at a time (skipNested), so there is no text round trip and a subtree
+ * the builder does not want (other claims, anything invalid) is never
+ * walked.  A permissions claim that is a JSON string is parsed strictly
+ * with jansson (src/json).
+ *
+ * Memory: a compile runs in a context of its own, created under the
+ * caller's current context so that an error discards it with the
+ * transaction; only a successful compile is moved under the cache's
+ * long-lived context.  Walk scratch (iterators) lives in a second child
+ * context deleted as soon as the walk ends.
+ *
+ * src/pg/jsonb_walk.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "jansson_walk.h"
+#include "pg_policy.h"
+
+/* pg_alloc is the core's allocation hook: palloc in the given context. */
+static void *
+pg_alloc(void *ctx, size_t size)
+{
+	return MemoryContextAlloc((MemoryContext) ctx, size);
+}
+
+/* pg_free is the core's release hook. */
+static void
+pg_free(void *ctx, void *ptr)
+{
+	pfree(ptr);
+}
+
+/* paragon_allocator returns a core allocator over a memory context. */
+pp_allocator
+paragon_allocator(MemoryContext cxt)
+{
+	pp_allocator a;
+
+	a.alloc = pg_alloc;
+	a.free = pg_free;
+	a.ctx = cxt;
+	return a;
+}
+
+static pp_walk walk_container(pp_builder *b, JsonbContainer *c);
+
+/* walk_value reports one jsonb value to the builder. */
+static pp_walk
+walk_value(pp_builder *b, JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvBinary:
+			return walk_container(b, v->val.binary.data);
+		case jbvString:
+			{
+				pp_walk		w = pp_ev_string(b, v->val.string.val, v->val.string.len);
+
+				if (w == PP_WALK_PARSE_STRING)
+					w = pp_json_walk_text(b, v->val.string.val, v->val.string.len);
+				return w == PP_WALK_STOP ? w : PP_WALK_CONTINUE;
+			}
+		case jbvBool:
+			return pp_ev_scalar(b, PP_JSON_BOOL, v->val.boolean);
+		case jbvNull:
+			return pp_ev_scalar(b, PP_JSON_NULL, false);
+		default:
+			return pp_ev_scalar(b, PP_JSON_NUMBER, false);
+	}
+}
+
+/* walk_container reports an object or array, descending where the builder asks. */
+static pp_walk
+walk_container(pp_builder *b, JsonbContainer *c)
+{
+	JsonbIterator *it = JsonbIteratorInit(c);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	pp_walk		w;
+	bool		skip = false;
+
+	tok = JsonbIteratorNext(&it, &v, true);
+	if (tok == WJB_BEGIN_ARRAY && v.val.array.rawScalar)
+	{
+		/* a scalar document is stored as a one-element pseudo array */
+		tok = JsonbIteratorNext(&it, &v, true);
+		return walk_value(b, &v);
+	}
+	w = tok == WJB_BEGIN_OBJECT ? pp_ev_object_begin(b) : pp_ev_array_begin(b);
+	if (w != PP_WALK_CONTINUE)
+		return w == PP_WALK_STOP ? w : PP_WALK_CONTINUE;
+
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		switch (tok)
+		{
+			case WJB_KEY:
+				/* claims may be large: let a long compile be cancelled */
+				CHECK_FOR_INTERRUPTS();
+				w = pp_ev_key(b, v.val.string.val, v.val.string.len);
+				if (w == PP_WALK_STOP)
+					return w;
+				skip = (w == PP_WALK_SKIP);
+				break;
+			case WJB_VALUE:
+			case WJB_ELEM:
+				if (skip)
+				{
+					skip = false;
+					break;
+				}
+				if (walk_value(b, &v) == PP_WALK_STOP)
+					return PP_WALK_STOP;
+				break;
+			case WJB_END_OBJECT:
+				return pp_ev_object_end(b);
+			case WJB_END_ARRAY:
+				return pp_ev_array_end(b);
+			default:
+				elog(ERROR, "unexpected jsonb iterator token %d", (int) tok);
+		}
+	}
+	return PP_WALK_CONTINUE;
+}
+
+/* paragon_check_claims_size refuses claims beyond the documented size. */
+void
+paragon_check_claims_size(Size size)
+{
+	if (size > PP_MAX_CLAIMS_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("claims exceed the maximum size of %d bytes", PP_MAX_CLAIMS_BYTES)));
+}
+
+/*
+ * paragon_walk_jsonb walks claims into a new builder whose memory comes
+ * from alloc; walk scratch is freed before returning.
+ */
+pp_builder *
+paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc, bool collect_all)
+{
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
+												  "paragon_perm walk",
+												  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(scratch);
+	pp_builder *b;
+
+	paragon_check_claims_size(VARSIZE(claims));
+	b = pp_builder_new(alloc, collect_all);
+	walk_container(b, &claims->root);
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(scratch);
+	return b;
+}
+
+/* paragon_report_error raises a core error with its SQLSTATE, path and hint. */
+void
+paragon_report_error(const pp_error *e)
+{
+	int			code;
+
+	switch (e->code)
+	{
+		case PP_ERR_JSON:
+			code = ERRCODE_INVALID_TEXT_REPRESENTATION;
+			break;
+		case PP_ERR_LIMIT:
+			code = ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+			break;
+		default:
+			code = ERRCODE_INVALID_PARAMETER_VALUE;
+			break;
+	}
+	ereport(ERROR,
+			(errcode(code),
+			 errmsg("%s", e->message),
+			 errdetail("JSON path: %s.", e->path),
+			 e->hint ? errhint("%s", e->hint) : 0));
+	pg_unreachable();
+}
+
+/*
+ * paragon_compile_jsonb compiles claims into a policy held in a new
+ * context, which is moved under parent once the compile succeeded.
+ */
+PgPolicy
+paragon_compile_jsonb(Jsonb *claims, MemoryContext parent)
+{
+	PgPolicy	result;
+	pp_allocator alloc;
+	pp_builder *b;
+
+	result.cxt = AllocSetContextCreate(CurrentMemoryContext,
+									   "paragon_perm policy",
+									   ALLOCSET_SMALL_SIZES);
+	alloc = paragon_allocator(result.cxt);
+	b = paragon_walk_jsonb(claims, &alloc, false);
+	result.policy = pp_builder_finish(b);
+	if (result.policy == NULL)
+	{
+		const pp_error *e = pp_builder_errors(b);
+
+		if (e == NULL)
+			elog(ERROR, "paragon_perm: claims walk ended early");
+		paragon_report_error(e);
+	}
+	pp_builder_free(b);
+	MemoryContextSetParent(result.cxt, parent);
+	return result;
+}

@@ -1,0 +1,47 @@
+/*-------------------------------------------------------------------------
+ *
+ * pg_policy.h
+ *	  The PostgreSQL side of the policy compiler: compiling jsonb claims,
+ *	  the per-call-site cache, and turning SQL arguments into targets.
+ *
+ * src/pg/pg_policy.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PG_POLICY_H
+#define PG_POLICY_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/jsonb.h"
+
+#include "pp.h"
+
+/* A compiled policy and the memory context that holds all of it. */
+typedef struct PgPolicy
+{
+	pp_policy  *policy;
+	MemoryContext cxt;
+} PgPolicy;
+
+/* jsonb_walk.c */
+extern PgPolicy paragon_compile_jsonb(Jsonb *claims, MemoryContext parent);
+extern pp_builder *paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc,
+									  bool collect_all);
+extern void paragon_report_error(const pp_error *e) pg_attribute_noreturn();
+extern void paragon_check_claims_size(Size size);
+extern pp_allocator paragon_allocator(MemoryContext cxt);
+
+/* jansson_pg.c */
+extern void paragon_jansson_init(void);
+
+/* cache.c */
+extern const pp_policy *paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno);
+
+/* args.c */
+extern int	paragon_permission_arg(FunctionCallInfo fcinfo, int argno);
+extern void paragon_target_args(FunctionCallInfo fcinfo, int argno,
+								bool cred_is_uuid, pp_target *t);
+
+#endif							/* PG_POLICY_H */
