@@ -15,7 +15,7 @@ PG_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/pg/*.c)))
 OBJS = $(CORE_OBJS) $(JSON_OBJS) $(JWT_OBJS) $(PG_OBJS)
 
 DATA = $(wildcard sql/paragon_perm--*.sql)
-REGRESS = semantics errors functions rls
+REGRESS = semantics
 REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
 
 PG_CONFIG ?= pg_config
@@ -30,3 +30,8 @@ EXTRA_CLEAN = test/unit/core_test
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# the regression tests, for scripts/test.sh
+print-regress:
+	@echo $(REGRESS)
+.PHONY: print-regress

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+#
+# scripts/test.sh — the whole test suite, on a throwaway cluster.
+#
+# Installs missing build dependencies, builds and installs the extension
+# and the paragon-perm tool, runs the pg_regress suite against a temporary
+# instance (started by pg_regress as the postgres user, on a Unix socket
+# in a temporary directory, never on a fixed TCP port), then every
+# test/suite-*.sh script.  Prints "N passed, N failed" last; exits non-zero
+# if anything failed.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+bash scripts/setup.sh
+
+PG_CONFIG=${PG_CONFIG:-$(command -v pg_config)}
+bindir=$("$PG_CONFIG" --bindir)
+pgxs=$("$PG_CONFIG" --pgxs)
+regress="$(dirname "$pgxs")/../test/regress/pg_regress"
+
+make -s PG_CONFIG="$PG_CONFIG"
+make -s PG_CONFIG="$PG_CONFIG" install
+
+passed=0
+failed=0
+
+# pg_regress runs as postgres, which may not read this checkout (a clone
+# under /root, say): give it a copy of the inputs in a directory it owns.
+work=$(mktemp -d /tmp/paragon_perm_test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cp -r sql expected "$work/"
+[ -d test/fixtures ] && mkdir -p "$work/test" && cp -r test/fixtures "$work/test/"
+chown -R postgres "$work"
+tests=$(make -s --no-print-directory print-regress)
+echo "== pg_regress: $tests"
+if runuser -u postgres -- "$regress" --inputdir="$work" --outputdir="$work" \
+	--temp-instance="$work/instance" --bindir="$bindir" $tests; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	[ -f "$work/regression.diffs" ] && cat "$work/regression.diffs"
+	# keep the actual output where a developer can compare it
+	rm -rf "$top/results" && cp -r "$work/results" "$top/results"
+fi
+
+for suite in test/suite-*.sh; do
+	[ -e "$suite" ] || continue
+	echo "== $suite"
+	if bash "$suite"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAILED: $suite"
+	fi
+done
+
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
