@@ -12,7 +12,7 @@
  *	3. the protected header, parsed strictly (jose_header.c);
  *	4. the header's "alg": "none" refused, then it must be in the caller's
  *	   list; the list, not the token, is what pins the algorithm;
- *	5. the key (key.c), then the algorithm must suit the key's type, which
+ *	5. the key (jws_key.c), then the algorithm must suit the key's type, which
  *	   also refuses HS* for every key;
  *	6. the signature's exact length (RSA: the modulus size; ECDSA: twice
  *	   the curve size, the raw r||s JWS form of RFC 7518 section 3.4; EdDSA:
@@ -45,7 +45,7 @@
 #include "base64url.h"
 #include "jose_header.h"
 #include "jws_alg.h"
-#include "key.h"
+#include "jws_key.h"
 
 /* pj_jws_free releases the payload of a verified token. */
 void
@@ -233,12 +233,8 @@ jws_split(const char *token, size_t len, size_t *dot1, size_t *dot2,
 					 ndots + 1);
 		return false;
 	}
-	if (*dot1 == 0 || *dot2 == len - 1)
-	{
-		pj_error_set(err, PJ_ERR_MALFORMED, "token is not a compact JWS");
-		pj_error_log(err, "The header or signature part is empty.");
-		return false;
-	}
+	/* Empty parts are left to later steps, so that an unsecured token
+	 * ("alg":"none", empty signature) is refused by name. */
 	return true;
 }
 

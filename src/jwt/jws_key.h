@@ -1,15 +1,15 @@
 /*-------------------------------------------------------------------------
  *
- * key.h
+ * jws_key.h
  *	  Loading the caller's verification key and checking that it suits the
  *	  token's algorithm.
  *
- * src/jwt/key.h
+ * src/jwt/jws_key.h
  *
  *-------------------------------------------------------------------------
  */
-#ifndef KEY_H
-#define KEY_H
+#ifndef JWS_KEY_H
+#define JWS_KEY_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,4 +26,4 @@ extern bool pj_key_load(const char *text, size_t len, const pj_header *hdr,
 						EVP_PKEY **out, pj_error *err);
 extern bool pj_key_fits(EVP_PKEY *pkey, const pj_header *hdr, pj_error *err);
 
-#endif							/* KEY_H */
+#endif							/* JWS_KEY_H */

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * key.c
+ * jws_key.c
  *	  The caller's key text: recognizing its form, loading it, choosing
  *	  the key a token names, and checking it against the token's algorithm.
  *
@@ -29,11 +29,11 @@
  * every path; the caller frees the EVP_PKEY returned in *out.  The
  * OpenSSL error queue is drained on every failure.
  *
- * src/jwt/key.c
+ * src/jwt/jws_key.c
  *
  *-------------------------------------------------------------------------
  */
-#include "key.h"
+#include "jws_key.h"
 
 #include <string.h>
 

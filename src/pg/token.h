@@ -1,0 +1,32 @@
+/*-------------------------------------------------------------------------
+ *
+ * token.h
+ *	  Token verification for other C code of the extension (for example
+ *	  the session claims in session.c).
+ *
+ * paragon_token_verify verifies a compact JWS with the caller's key and
+ * allowed algorithms, checks the JWT claims, and returns the payload as
+ * jsonb, palloc'd in the current memory context.  Every refusal is an
+ * ereport(ERROR) with SQLSTATE class 28 (the token) or 22 (the key or
+ * the options); nothing is leaked when it raises, since the verifier
+ * frees its own objects before control returns here.
+ *
+ * src/pg/token.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PARAGON_TOKEN_H
+#define PARAGON_TOKEN_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+#include "utils/jsonb.h"
+
+extern Jsonb *paragon_token_verify(const char *token, size_t token_len,
+								   const char *key,
+								   const char *const *algs, int nalgs,
+								   const char *audience, int64 leeway_us,
+								   TimestampTz at, bool require_exp);
+
+#endif							/* PARAGON_TOKEN_H */
