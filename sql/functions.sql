@@ -1,0 +1,107 @@
+--
+-- functions: the SQL API beyond the worked examples
+--
+CREATE EXTENSION IF NOT EXISTS paragon_perm;
+
+-- a member token used throughout
+CREATE TEMP TABLE tok AS SELECT '{
+  "sub": "user-1",
+  "urn:useparagon:connect:permissions": {
+    "integration:*": false,
+    "integration:salesforce": {
+      "credential:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11": ["proxy-api", "settings:write"],
+      "credential:*": {"configuration:ext:Team A": ["metadata:write"]}
+    },
+    "integration:slack": true
+  }
+}'::jsonb AS c;
+
+-- labels: pure functions, parallel safe, strict only where NULL has no meaning
+SELECT p.proname, pg_get_function_identity_arguments(p.oid) AS args, p.provolatile, p.proparallel, p.proisstrict
+FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'paragon_perm'
+ORDER BY 1, 2;
+
+-- positional NULLs and string literals resolve without ambiguity
+SELECT paragon_allowed(c, 'proxy-api', 'salesforce', NULL, NULL) AS null_cred_false,
+       paragon_allowed(c, 'proxy-api', 'salesforce', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', NULL) AS text_cred_true,
+       paragon_allowed(c, 'proxy-api', 'salesforce', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, NULL) AS uuid_cred_true,
+       paragon_visible(c, 'salesforce', NULL, NULL) AS visible_true,
+       paragon_visible(c, 'salesforce', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, NULL) AS uuid_visible_true
+FROM tok;
+
+-- credential IDs compare as UUIDs when both sides are UUIDs
+SELECT s AS spelling, paragon_allowed(c, 'proxy-api', 'salesforce', s) AS allowed
+FROM tok, (VALUES ('A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'), ('{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}'),
+                  ('a0eebc999c0b4ef8bb6d6bb9bd380a11'), ('a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11'),
+                  (' a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1')) v(s);
+-- ... and as exact text otherwise
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:acct-42": true}}', 'events', 's', 'acct-42') AS text_id_true,
+       paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:acct-42": true}}', 'events', 's', 'ACCT-42') AS case_differs_false;
+
+-- integration names and External IDs are exact and case-sensitive
+SELECT paragon_visible(c, 'Salesforce') AS case_false, paragon_visible(c, 'slack') AS slack_true FROM tok;
+SELECT paragon_allowed(c, 'metadata:read', 'salesforce', gen_random_uuid()::text, 'Team A') AS implied_true,
+       paragon_allowed(c, 'metadata:read', 'salesforce', gen_random_uuid()::text, 'team a') AS ext_case_false
+FROM tok;
+-- External IDs may hold spaces and colons
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"configuration:ext:a: b:c": ["events"]}}',
+                       'events', 's', '*', 'a: b:c') AS colons_true;
+
+-- '*' and NULLs before the last argument are the unspecified member
+SELECT paragon_allowed(c, 'metadata:write', 'salesforce', '*', 'Team A') AS star_true,
+       paragon_allowed(c, 'metadata:write', 'salesforce', NULL, 'Team A') AS null_true,
+       paragon_allowed(c, 'metadata:write', '*', '*', 'Team A') AS star_integration_false,
+       paragon_allowed(c, 'events', NULL) AS null_integration_false
+FROM tok;
+
+-- container visibility
+SELECT t AS target, paragon_visible(c, t[1], t[2], t[3]) AS visible
+FROM tok, (VALUES (ARRAY['salesforce', NULL, NULL]), (ARRAY['hubspot', NULL, NULL]),
+                  (ARRAY['salesforce', 'b1ffcd88-8d1a-4ef8-bb6d-6bb9bd380a22', NULL]),
+                  (ARRAY['salesforce', 'b1ffcd88-8d1a-4ef8-bb6d-6bb9bd380a22', 'Team B']),
+                  (ARRAY['salesforce', 'b1ffcd88-8d1a-4ef8-bb6d-6bb9bd380a22', 'Team A']),
+                  (ARRAY[NULL, NULL, NULL])) v(t);
+
+-- permissions, in documented order, implied ones included
+SELECT t AS target, paragon_permissions(c, t[1], t[2], t[3]) AS permissions
+FROM tok, (VALUES (ARRAY['salesforce', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', NULL]),
+                  (ARRAY['salesforce', '*', 'Team A']),
+                  (ARRAY['slack', NULL, NULL]),
+                  (ARRAY['hubspot', NULL, NULL])) v(t);
+SELECT paragon_permissions('{"sub": "x"}', 'hubspot') AS unrestricted_all;
+
+-- explain: the answer, the value, the deciding rule and the reason
+SELECT paragon_explain(c, 'settings:read', 'salesforce', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11') FROM tok;
+SELECT paragon_explain(c, 'proxy-api', 'salesforce') FROM tok;
+SELECT paragon_explain(c, NULL, 'hubspot') FROM tok;
+SELECT paragon_explain('{"urn:useparagon:connect:permissions": {}}', 'events');
+SELECT paragon_explain('{"sub": "x"}', 'events', 'slack');
+SELECT paragon_explain(NULL, 'events', 'slack');
+
+-- claims_errors lists every problem; claims_valid says whether there is any
+SELECT * FROM paragon_claims_errors('{"urn:useparagon:connect:permissions": {
+  "integration:*": ["events", "bogus", 3],
+  "Integration:x": true,
+  "integration:s": {"credential:ext:1": true, "credential:*": {"configuration:x": false, "configuration:*": null}},
+  "configuration:*": {"credential:*": true}
+}, "credential:*": true}');
+SELECT count(*) AS no_errors FROM tok, paragon_claims_errors(c);
+SELECT paragon_claims_valid(c) AS valid_true, paragon_claims_valid('{"integration:*": true}') AS root_scope_false,
+       paragon_claims_valid('[]') AS array_false, paragon_claims_valid(NULL) AS null_is_null FROM tok;
+
+-- claims_valid in a CHECK constraint
+CREATE TEMP TABLE tokens (name text PRIMARY KEY, claims jsonb CHECK (paragon_claims_valid(claims)));
+INSERT INTO tokens VALUES ('admin', '{"sub": "admin"}');
+INSERT INTO tokens VALUES ('broken', '{"urn:useparagon:connect:permissions": {"integration:*": "all"}}');
+
+-- one call site, many claims: the cache keeps each token's answers apart
+SELECT n, paragon_allowed(c, 'events', 'i' || (n % 3)) AS allowed
+FROM (SELECT n, jsonb_build_object('urn:useparagon:connect:permissions',
+             jsonb_build_object('integration:i' || (n % 3), n % 2 = 0)) AS c
+      FROM generate_series(1, 8) n) s ORDER BY n;
+-- more distinct tokens than fit in one slot, revisited in another order
+SELECT count(*) FILTER (WHERE paragon_allowed(c, 'events', 'i' || n) = (n % 2 = 0)) AS correct, count(*) AS total
+FROM (SELECT n, jsonb_build_object('urn:useparagon:connect:permissions',
+             jsonb_build_object('integration:i' || n, n % 2 = 0)) AS c
+      FROM generate_series(1, 3000) n, generate_series(1, 2) r ORDER BY r, n * 7919 % 3001) s;
