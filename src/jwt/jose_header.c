@@ -75,7 +75,12 @@ pj_header_parse(const unsigned char *json, size_t len, pj_header *hdr,
 	root = json_loadb((const char *) json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
 	{
-		pj_error_set(err, PJ_ERR_HEADER, "token header is not valid JSON");
+		/* Say so when the JSON is fine but a name repeats: that is the
+		 * classic attempt to show two parsers two different "alg". */
+		if (json_error_code(&jerr) == json_error_duplicate_key)
+			pj_error_set(err, PJ_ERR_HEADER, "token header has duplicate member names");
+		else
+			pj_error_set(err, PJ_ERR_HEADER, "token header is not valid JSON");
 		pj_error_log(err, "jansson: %s at position %d.", jerr.text, jerr.position);
 		return false;
 	}

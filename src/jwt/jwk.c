@@ -202,7 +202,7 @@ jwk_fromdata(const char *type, OSSL_PARAM_BLD *bld, EVP_PKEY **out,
 	{
 		pj_error_set(err, PJ_ERR_KEY_INVALID, "invalid JWK");
 		pj_error_log_openssl(err, "OpenSSL could not build the key");
-		pj_error_detail(err, "%s", err->log_detail);
+		pj_error_detail(err, "The key parameters are not a valid %s public key.", type);
 	}
 	EVP_PKEY_CTX_free(ctx);
 	OSSL_PARAM_free(params);

@@ -33,6 +33,7 @@
  */
 #include "jws.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,8 +196,12 @@ jws_verify_signature(EVP_PKEY *pkey, const pj_alg *alg,
 	rc = EVP_DigestVerify(md, sig, siglen, input, inputlen);
 	if (rc != 1)
 	{
+		char		what[64];
+
+		snprintf(what, sizeof(what), "The %s signature does not verify%s",
+				 alg->name, rc < 0 ? " (OpenSSL error)" : "");
 		pj_error_set(err, PJ_ERR_SIGNATURE, "token signature is invalid");
-		pj_error_log_openssl(err, alg->name);
+		pj_error_log_openssl(err, what);
 		goto done;
 	}
 	ok = true;

@@ -222,7 +222,7 @@ key_load_pem(const char *text, size_t len, EVP_PKEY **out, pj_error *err)
 	{
 		pj_error_set(err, PJ_ERR_KEY_INVALID, "invalid PEM key");
 		pj_error_log_openssl(err, "OpenSSL could not read the key");
-		pj_error_detail(err, "%s", err->log_detail);
+		pj_error_detail(err, "The PEM block does not hold a valid key or certificate.");
 		return false;
 	}
 	ok = true;

@@ -155,7 +155,10 @@ pj_claims_check(const unsigned char *payload, size_t len,
 	root = json_loadb((const char *) payload, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL || !json_is_object(root))
 	{
-		pj_error_set(err, PJ_ERR_PAYLOAD, "token payload is not a JSON object");
+		if (root == NULL && json_error_code(&jerr) == json_error_duplicate_key)
+			pj_error_set(err, PJ_ERR_PAYLOAD, "token payload has duplicate member names");
+		else
+			pj_error_set(err, PJ_ERR_PAYLOAD, "token payload is not a JSON object");
 		if (root == NULL)
 			pj_error_log(err, "jansson: %s at position %d.", jerr.text, jerr.position);
 		json_decref(root);
