@@ -247,7 +247,12 @@ static pp_walk
 add_error_key(pp_builder *b, pp_errcode code, const char *hint,
 			  const char *fmt, const char *key, size_t len)
 {
-	return add_error(b, code, hint, fmt, escaped(b, key, len));
+	char	   *arg = escaped(b, key, len);
+	pp_walk		w = add_error(b, code, hint, fmt, arg);
+
+	/* add_error copied it into the message */
+	pp_free(&b->alloc, arg);
+	return w;
 }
 
 /* push_seg appends a step to the JSON path. */
