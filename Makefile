@@ -27,6 +27,7 @@ PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initi
 SHLIB_LINK = $(shell $(PKG_CONFIG) --libs jansson openssl)
 
 EXTRA_CLEAN = test/unit/core_test
+EXTRA_CLEAN += paragon-perm $(patsubst %.c,%.o,$(wildcard src/cli/*.c))
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -35,3 +36,35 @@ include $(PGXS)
 print-regress:
 	@echo $(REGRESS)
 .PHONY: print-regress
+
+# paragon-perm, the command-line tool (src/cli).  PROGRAM cannot be used
+# next to MODULE_big, so it has rules of its own.  It links the same core,
+# JSON and token objects as the extension (compiled with -fPIC, harmless
+# in an executable), so its answers are the extension's by construction.
+# Its own files are compiled without the server's include directories, so
+# that none of them can include postgres.h by accident.
+CLI_SRCS = $(sort $(wildcard src/cli/*.c))
+CLI_OBJS = $(CLI_SRCS:.c=.o)
+CLI_VERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+CLI_CPPFLAGS = -Isrc/cli -Isrc/core -Isrc/json -Isrc/jwt \
+	$(shell $(PKG_CONFIG) --cflags jansson openssl) -DPP_CLI_VERSION='"$(CLI_VERSION)"'
+CLI_CFLAGS = -std=gnu99 -O2 -g -Wall -Wextra -Werror
+
+src/cli/%.o: src/cli/%.c src/cli/cli.h src/core/pp.h
+	$(CC) $(CLI_CFLAGS) $(CLI_CPPFLAGS) -c -o $@ $<
+
+paragon-perm: $(CLI_OBJS) $(CORE_OBJS) $(JSON_OBJS) $(JWT_OBJS)
+	$(CC) $(CLI_CFLAGS) -o $@ $^ $(LDFLAGS) $(shell $(PKG_CONFIG) --libs jansson openssl) -lm
+
+all: paragon-perm
+
+install: install-cli
+install-cli: paragon-perm
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
+	$(INSTALL_PROGRAM) paragon-perm '$(DESTDIR)$(bindir)/paragon-perm'
+
+uninstall: uninstall-cli
+uninstall-cli:
+	rm -f '$(DESTDIR)$(bindir)/paragon-perm'
+
+.PHONY: install-cli uninstall-cli
