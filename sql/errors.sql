@@ -5,58 +5,58 @@ CREATE EXTENSION IF NOT EXISTS paragon_perm;
 \set VERBOSITY default
 
 -- claims that are not an object
-SELECT paragon_allowed('[]', 'events');
-SELECT paragon_allowed('"x"', 'events');
-SELECT paragon_allowed('42', 'events');
-SELECT paragon_allowed('null', 'events');
+SELECT paragon_allowed('[]', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('"x"', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('42', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('null', 'events', NULL, NULL, NULL);
 -- a permissions claim of the wrong type
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": null}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": true}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": 1}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": ["integration:*"]}', 'events');
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": null}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": true}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": 1}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": ["integration:*"]}', 'events', NULL, NULL, NULL);
 -- a permissions claim string that is not JSON, or not an object
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": "{\"integration:*\": "}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": "[1]"}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": "\"{}\""}', 'events');
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": "{\"integration:*\": "}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": "[1]"}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": "\"{}\""}', 'events', NULL, NULL, NULL);
 -- duplicate members in a string claim are refused, not resolved
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": "{\"integration:*\": false, \"integration:*\": true}"}', 'events');
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": "{\"integration:*\": false, \"integration:*\": true}"}', 'events', NULL, NULL, NULL);
 -- scopes at the root of the claims
-SELECT paragon_allowed('{"sub": "u1", "credential:*": true}', 'events');
+SELECT paragon_allowed('{"sub": "u1", "credential:*": true}', 'events', NULL, NULL, NULL);
 -- unrecognized scopes: other prefixes, case, empty selectors, other forms
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"Integration:*": true}}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"connector:*": true}}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:": true}}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:": true}}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"configuration:ext:": true}}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"configuration:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11": true}}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:ext:abc": false}}', 'events');
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"Integration:*": true}}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"connector:*": true}}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:": true}}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:": true}}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"configuration:ext:": true}}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"configuration:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11": true}}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:ext:abc": false}}', 'events', NULL, NULL, NULL);
 -- nesting must go deeper
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:*": {"integration:s": true}}}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"configuration:*": {"configuration:ext:a": true}}}', 'events');
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:*": {"integration:s": true}}}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"configuration:*": {"configuration:ext:a": true}}}', 'events', NULL, NULL, NULL);
 -- two spellings of one UUID in one object
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11": true, "credential:{A0EEBC999C0B4EF8BB6D6BB9BD380A11}": false}}', 'events');
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11": true, "credential:{A0EEBC999C0B4EF8BB6D6BB9BD380A11}": false}}', 'events', NULL, NULL, NULL);
 -- values of the wrong type
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": null}}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": 1}}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": "true"}}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": ["events", 1]}}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": [["events"]]}}', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": ["events", "bogus"]}}', 'events');
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": null}}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": 1}}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": "true"}}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": ["events", 1]}}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": [["events"]]}}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": ["events", "bogus"]}}', 'events', NULL, NULL, NULL);
 -- a key path with quotes is escaped in the detail
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:say \"hi\"": {"credential:*": 3}}}', 'events');
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:say \"hi\"": {"credential:*": 3}}}', 'events', NULL, NULL, NULL);
 -- unknown permission argument, with and without claims
-SELECT paragon_allowed('{}', 'Events');
+SELECT paragon_allowed('{}', 'Events', NULL, NULL, NULL);
 SELECT paragon_explain(NULL, 'proxy_api');
 -- an error never leaves a partial policy behind: the same call site keeps failing
-SELECT paragon_allowed(c, 'events') FROM (VALUES
+SELECT paragon_allowed(c, 'events', NULL, NULL, NULL) FROM (VALUES
 	('{"urn:useparagon:connect:permissions": {"integration:*": true}}'::jsonb),
 	('{"urn:useparagon:connect:permissions": {"integration:*": "yes"}}'::jsonb)) v(c);
 
 -- SQLSTATEs
 \set VERBOSITY sqlstate
-SELECT paragon_allowed('[]', 'events');
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": "{"}', 'events');
-SELECT paragon_allowed('{}', 'bogus');
+SELECT paragon_allowed('[]', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": "{"}', 'events', NULL, NULL, NULL);
+SELECT paragon_allowed('{}', 'bogus', NULL, NULL, NULL);
 SELECT paragon_allowed(jsonb_build_object('urn:useparagon:connect:permissions',
-	jsonb_build_object('integration:' || repeat('x', 1100), true)), 'events');
+	jsonb_build_object('integration:' || repeat('x', 1100), true)), 'events', NULL, NULL, NULL);
 \set VERBOSITY default

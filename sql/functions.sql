@@ -31,16 +31,16 @@ SELECT paragon_allowed(c, 'proxy-api', 'salesforce', NULL, NULL) AS null_cred_fa
 FROM tok;
 
 -- credential IDs compare as UUIDs when both sides are UUIDs
-SELECT s AS spelling, paragon_allowed(c, 'proxy-api', 'salesforce', s) AS allowed
+SELECT s AS spelling, paragon_allowed(c, 'proxy-api', 'salesforce', s, NULL) AS allowed
 FROM tok, (VALUES ('A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'), ('{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}'),
                   ('a0eebc999c0b4ef8bb6d6bb9bd380a11'), ('a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11'),
                   (' a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1')) v(s);
 -- ... and as exact text otherwise
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:acct-42": true}}', 'events', 's', 'acct-42') AS text_id_true,
-       paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:acct-42": true}}', 'events', 's', 'ACCT-42') AS case_differs_false;
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:acct-42": true}}', 'events', 's', 'acct-42', NULL) AS text_id_true,
+       paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:acct-42": true}}', 'events', 's', 'ACCT-42', NULL) AS case_differs_false;
 
 -- integration names and External IDs are exact and case-sensitive
-SELECT paragon_visible(c, 'Salesforce') AS case_false, paragon_visible(c, 'slack') AS slack_true FROM tok;
+SELECT paragon_visible(c, 'Salesforce', NULL, NULL) AS case_false, paragon_visible(c, 'slack', NULL, NULL) AS slack_true FROM tok;
 SELECT paragon_allowed(c, 'metadata:read', 'salesforce', gen_random_uuid()::text, 'Team A') AS implied_true,
        paragon_allowed(c, 'metadata:read', 'salesforce', gen_random_uuid()::text, 'team a') AS ext_case_false
 FROM tok;
@@ -52,7 +52,7 @@ SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"configuration:e
 SELECT paragon_allowed(c, 'metadata:write', 'salesforce', '*', 'Team A') AS star_true,
        paragon_allowed(c, 'metadata:write', 'salesforce', NULL, 'Team A') AS null_true,
        paragon_allowed(c, 'metadata:write', '*', '*', 'Team A') AS star_integration_false,
-       paragon_allowed(c, 'events', NULL) AS null_integration_false
+       paragon_allowed(c, 'events', NULL, NULL, NULL) AS null_integration_false
 FROM tok;
 
 -- container visibility
@@ -96,12 +96,12 @@ INSERT INTO tokens VALUES ('admin', '{"sub": "admin"}');
 INSERT INTO tokens VALUES ('broken', '{"urn:useparagon:connect:permissions": {"integration:*": "all"}}');
 
 -- one call site, many claims: the cache keeps each token's answers apart
-SELECT n, paragon_allowed(c, 'events', 'i' || (n % 3)) AS allowed
+SELECT n, paragon_allowed(c, 'events', 'i' || (n % 3), NULL, NULL) AS allowed
 FROM (SELECT n, jsonb_build_object('urn:useparagon:connect:permissions',
              jsonb_build_object('integration:i' || (n % 3), n % 2 = 0)) AS c
       FROM generate_series(1, 8) n) s ORDER BY n;
 -- more distinct tokens than fit in one slot, revisited in another order
-SELECT count(*) FILTER (WHERE paragon_allowed(c, 'events', 'i' || n) = (n % 2 = 0)) AS correct, count(*) AS total
+SELECT count(*) FILTER (WHERE paragon_allowed(c, 'events', 'i' || n, NULL, NULL) = (n % 2 = 0)) AS correct, count(*) AS total
 FROM (SELECT n, jsonb_build_object('urn:useparagon:connect:permissions',
              jsonb_build_object('integration:i' || n, n % 2 = 0)) AS c
       FROM generate_series(1, 3000) n, generate_series(1, 2) r ORDER BY r, n * 7919 % 3001) s;

@@ -35,3 +35,67 @@ CREATE FUNCTION @extschema@.paragon_verify_token(
 RETURNS pg_catalog.jsonb
 AS 'MODULE_PATHNAME', 'paragon_verify_token'
 LANGUAGE C STABLE PARALLEL SAFE;
+
+-- Session claims
+
+-- Verify a token with the superuser's settings (paragon.public_key,
+-- paragon.algorithms, paragon.audience, paragon.leeway) and make its
+-- claims the session's, or the transaction's with is_local.
+CREATE FUNCTION @extschema@.paragon_set_token(
+	token pg_catalog.text,
+	is_local pg_catalog.bool DEFAULT false)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'paragon_set_token'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+-- Forget the session's verified claims.
+CREATE FUNCTION @extschema@.paragon_clear_token()
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'paragon_clear_token'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+-- The session's claims (per paragon.claims_source), or NULL when there
+-- are none or the verified token expired before the statement began.
+CREATE FUNCTION @extschema@.paragon_current_claims()
+RETURNS pg_catalog.jsonb
+AS 'MODULE_PATHNAME', 'paragon_current_claims'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+-- Short forms for policies: the checks against paragon_current_claims(),
+-- compiled once per change of the claims.  STABLE: they read settings.
+-- PARALLEL SAFE: workers receive the claims with the leader's settings.
+-- One argument fewer than the explicit forms, which take no defaults, so
+-- the two never compete for a call.
+CREATE FUNCTION @extschema@.paragon_allowed(
+	permission pg_catalog.text,
+	integration pg_catalog.text DEFAULT NULL,
+	credential pg_catalog.text DEFAULT NULL,
+	config_ext_id pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'paragon_session_allowed'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.paragon_allowed(
+	permission pg_catalog.text,
+	integration pg_catalog.text,
+	credential pg_catalog.uuid,
+	config_ext_id pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'paragon_session_allowed_uuid'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.paragon_visible(
+	integration pg_catalog.text DEFAULT NULL,
+	credential pg_catalog.text DEFAULT NULL,
+	config_ext_id pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'paragon_session_visible'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.paragon_visible(
+	integration pg_catalog.text,
+	credential pg_catalog.uuid,
+	config_ext_id pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'paragon_session_visible_uuid'
+LANGUAGE C STABLE PARALLEL SAFE;

@@ -6,14 +6,20 @@
 -- Every function is a pure function of its arguments: IMMUTABLE and
 -- PARALLEL SAFE.  The checks are not STRICT because NULL arguments carry
 -- meaning (NULL claims: no token, so false; NULL members: unspecified).
+--
+-- paragon_allowed and paragon_visible take every argument, with no
+-- defaults, on purpose: release 1.1 adds short forms of both that read
+-- the session's claims and take one argument fewer, and keeping the
+-- argument counts apart means a call can never silently resolve to the
+-- other form (an untyped NULL or string literal would prefer text).
 
 -- Does the token grant permission (NULL: is the point visible) at the target?
 CREATE FUNCTION @extschema@.paragon_allowed(
 	claims pg_catalog.jsonb,
 	permission pg_catalog.text,
-	integration pg_catalog.text DEFAULT NULL,
-	credential pg_catalog.text DEFAULT NULL,
-	config_ext_id pg_catalog.text DEFAULT NULL)
+	integration pg_catalog.text,
+	credential pg_catalog.text,
+	config_ext_id pg_catalog.text)
 RETURNS pg_catalog.bool
 AS 'MODULE_PATHNAME', 'paragon_allowed'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -31,9 +37,9 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- Is the target, or anything beneath it, visible to the token?
 CREATE FUNCTION @extschema@.paragon_visible(
 	claims pg_catalog.jsonb,
-	integration pg_catalog.text DEFAULT NULL,
-	credential pg_catalog.text DEFAULT NULL,
-	config_ext_id pg_catalog.text DEFAULT NULL)
+	integration pg_catalog.text,
+	credential pg_catalog.text,
+	config_ext_id pg_catalog.text)
 RETURNS pg_catalog.bool
 AS 'MODULE_PATHNAME', 'paragon_visible'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;

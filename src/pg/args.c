@@ -32,10 +32,17 @@ paragon_permission_arg(FunctionCallInfo fcinfo, int argno)
 	t = PG_GETARG_TEXT_PP(argno);
 	perm = pp_perm_lookup(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	if (perm < 0)
+	{
+		bool		looks_like_json = VARSIZE_ANY_EXHDR(t) > 0 && *VARDATA_ANY(t) == '{';
+
+		/* a JSON object here is claims that reached a short form */
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unrecognized permission \"%s\"", text_to_cstring(t)),
+				 looks_like_json ?
+				 errhint("To pass claims explicitly, give every argument and cast the claims to jsonb.") :
 				 errhint("Permissions are credential:write, config:write, settings:read, settings:write, metadata:read, metadata:write, proxy-api, events and workflows.")));
+	}
 	return perm;
 }
 

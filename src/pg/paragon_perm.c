@@ -36,6 +36,7 @@ void
 _PG_init(void)
 {
 	paragon_jansson_init();
+	paragon_session_init();
 }
 
 /* claims_policy returns the policy of the claims argument, or NULL for SQL NULL. */

@@ -36,6 +36,9 @@ extern pp_allocator paragon_allocator(MemoryContext cxt);
 /* jansson_pg.c */
 extern void paragon_jansson_init(void);
 
+/* session.c */
+extern void paragon_session_init(void);
+
 /* cache.c */
 extern const pp_policy *paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno);
 

@@ -1,0 +1,443 @@
+/*-------------------------------------------------------------------------
+ *
+ * session.c
+ *	  Session claims: the paragon.* settings, paragon_set_token, and the
+ *	  short forms of paragon_allowed/paragon_visible that policies use.
+ *
+ * The claims of the session come from exactly one source, chosen by the
+ * superuser-only setting paragon.claims_source:
+ *
+ *	token	claims of a token verified by paragon_set_token with the
+ *			superuser's key (paragon.public_key) and options;
+ *	setting	the JSON text of the setting named by paragon.claims_setting
+ *			(request.jwt.claims by default, PostgREST's convention), for
+ *			deployments that verify tokens elsewhere;
+ *	auto	token when paragon.public_key is set, else setting.
+ *
+ * Never both: a role that can run SQL must not be able to replace
+ * verified claims with a SET.
+ *
+ * Verified claims are kept in a hidden setting, paragon.token_claims,
+ * that only superusers (or this module, acting for paragon_set_token)
+ * can change.  Keeping them in a setting rather than in a static
+ * variable gives the right behaviour for free: parallel workers receive
+ * them with the leader's settings, is_local means SET LOCAL, a rolled
+ * back transaction restores the previous value, and DISCARD ALL (as
+ * connection poolers issue) forgets them.  Its assign hook bumps a
+ * generation counter, so the short forms notice a change with one
+ * integer comparison per row and recompile only then.
+ *
+ * Memory: the compiled session policy lives in a child of
+ * TopMemoryContext, replaced whenever the claims change.
+ *
+ * src/pg/session.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+#include "pg_policy.h"
+#include "token.h"
+
+#define TOKEN_CLAIMS_GUC "paragon.token_claims"
+
+typedef enum ClaimsSource
+{
+	CLAIMS_SOURCE_AUTO,
+	CLAIMS_SOURCE_TOKEN,
+	CLAIMS_SOURCE_SETTING
+} ClaimsSource;
+
+static const struct config_enum_entry claims_source_options[] = {
+	{"auto", CLAIMS_SOURCE_AUTO, false},
+	{"token", CLAIMS_SOURCE_TOKEN, false},
+	{"setting", CLAIMS_SOURCE_SETTING, false},
+	{NULL, 0, false}
+};
+
+/* settings */
+static char *public_key = NULL;
+static char *algorithms = NULL;
+static char *audience = NULL;
+static int	leeway_s = 30;
+static int	claims_source = CLAIMS_SOURCE_AUTO;
+static char *claims_setting = NULL;
+static char *token_claims = NULL;
+
+/* bumped by every change of paragon.token_claims */
+static uint64 token_generation = 1;
+
+/* The compiled claims of the session, and what they were compiled from. */
+typedef struct SessionClaims
+{
+	bool		valid;			/* the fields below describe a compile */
+	ClaimsSource source;		/* TOKEN or SETTING */
+	uint64		generation;		/* token_generation compiled (TOKEN) */
+	char	   *setting_name;	/* setting read (SETTING) */
+	char	   *text;			/* its text (SETTING) */
+	Jsonb	   *claims;			/* NULL: no claims */
+	bool		has_exp;
+	TimestampTz exp;
+	PgPolicy	compiled;
+	MemoryContext cxt;			/* holds all of the above */
+} SessionClaims;
+
+static SessionClaims session;
+
+/* the algorithms the setting may name */
+static const char *const known_algorithms[] = {
+	"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+	"ES256", "ES384", "ES512", "EdDSA"
+};
+
+/* split_algorithms splits a comma-separated list in place; returns the count. */
+static int
+split_algorithms(char *list, char **out, int max)
+{
+	int			n = 0;
+	char	   *tok;
+	char	   *save = NULL;
+
+	for (tok = strtok_r(list, ", \t", &save); tok != NULL; tok = strtok_r(NULL, ", \t", &save))
+	{
+		if (n == max)
+			return -1;
+		out[n++] = tok;
+	}
+	return n;
+}
+
+/* check_algorithms refuses a paragon.algorithms naming an unsupported algorithm. */
+static bool
+check_algorithms(char **newval, void **extra, GucSource source)
+{
+	char	   *copy = pstrdup(*newval);
+	char	   *algs[16];
+	int			n = split_algorithms(copy, algs, lengthof(algs));
+	int			i,
+				j;
+
+	if (n <= 0)
+	{
+		GUC_check_errdetail("List at least one algorithm, such as RS256.");
+		return false;
+	}
+	for (i = 0; i < n; i++)
+	{
+		bool		found = false;
+
+		for (j = 0; j < (int) lengthof(known_algorithms); j++)
+			if (strcmp(algs[i], known_algorithms[j]) == 0)
+				found = true;
+		if (!found)
+		{
+			GUC_check_errdetail("Unsupported algorithm \"%s\"; supported are RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 and EdDSA.", algs[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* assign_token_claims notes that the verified claims changed. */
+static void
+assign_token_claims(const char *newval, void *extra)
+{
+	token_generation++;
+}
+
+/* paragon_session_init defines the paragon.* settings; called from _PG_init. */
+void
+paragon_session_init(void)
+{
+	DefineCustomStringVariable("paragon.public_key",
+							   "Key that verifies Paragon User Tokens in paragon_set_token.",
+							   "A PEM public key or certificate, a JWK, or a JWK Set (the token's kid picks the key).",
+							   &public_key, "", PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("paragon.algorithms",
+							   "Comma-separated signature algorithms paragon_set_token accepts.",
+							   NULL, &algorithms, "RS256", PGC_SUSET, 0,
+							   check_algorithms, NULL, NULL);
+	DefineCustomStringVariable("paragon.audience",
+							   "Audience a token must carry in aud, or empty for no check.",
+							   "Paragon tokens carry aud = \"useparagon.com/<project id>\".",
+							   &audience, "", PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("paragon.leeway",
+							"Clock skew allowed when checking exp, nbf and iat.",
+							NULL, &leeway_s, 30, 0, 3600, PGC_SUSET, GUC_UNIT_S,
+							NULL, NULL, NULL);
+	DefineCustomEnumVariable("paragon.claims_source",
+							 "Where the session's claims come from: token, setting or auto.",
+							 "auto means token when paragon.public_key is set, else setting.",
+							 &claims_source, CLAIMS_SOURCE_AUTO, claims_source_options,
+							 PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("paragon.claims_setting",
+							   "Setting holding the claims as JSON text when paragon.claims_source is setting.",
+							   NULL, &claims_setting, "request.jwt.claims", PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+	DefineCustomStringVariable(TOKEN_CLAIMS_GUC,
+							   "Claims of the token verified by paragon_set_token (set by the extension).",
+							   NULL, &token_claims, "", PGC_SUSET,
+							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
+							   NULL, assign_token_claims, NULL);
+	MarkGUCPrefixReserved("paragon");
+}
+
+/* effective_source resolves auto. */
+static ClaimsSource
+effective_source(void)
+{
+	if (claims_source == CLAIMS_SOURCE_AUTO)
+		return (public_key != NULL && public_key[0] != '\0') ?
+			CLAIMS_SOURCE_TOKEN : CLAIMS_SOURCE_SETTING;
+	return (ClaimsSource) claims_source;
+}
+
+/* session_reset forgets the compiled session claims. */
+static void
+session_reset(void)
+{
+	if (session.cxt != NULL)
+		MemoryContextDelete(session.cxt);
+	memset(&session, 0, sizeof(session));
+}
+
+/*
+ * session_compile parses and compiles claims text into the session cache;
+ * an empty or NULL text means no claims.  Invalid claims raise an error
+ * and leave no claims behind.
+ */
+static void
+session_compile(ClaimsSource source, const char *text)
+{
+	MemoryContext old;
+
+	session_reset();
+	if (text == NULL || text[0] == '\0')
+	{
+		session.source = source;
+		session.valid = true;
+		return;
+	}
+	session.cxt = AllocSetContextCreate(TopMemoryContext, "paragon_perm session",
+										ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(session.cxt);
+	PG_TRY();
+	{
+		JsonbValue *exp;
+		JsonbValue	key;
+
+		session.text = pstrdup(text);
+		session.claims = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+		session.compiled = paragon_compile_jsonb(session.claims, session.cxt);
+
+		/* the expiry of verified claims, checked at each statement's start */
+		key.type = jbvString;
+		key.val.string.val = "exp";
+		key.val.string.len = 3;
+		exp = JB_ROOT_IS_OBJECT(session.claims) ?
+			findJsonbValueFromContainer(&session.claims->root, JB_FOBJECT, &key) : NULL;
+		if (exp != NULL && exp->type == jbvNumeric)
+		{
+			double		secs = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+																  NumericGetDatum(exp->val.numeric)));
+
+			session.has_exp = true;
+			session.exp = (TimestampTz) ((secs - ((double) POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY) * USECS_PER_SEC);
+		}
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(old);
+		session_reset();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(old);
+	session.source = source;
+	session.valid = true;
+}
+
+/*
+ * session_policy returns the session's compiled claims, or NULL when the
+ * session has none (or its verified token expired before the statement
+ * began), recompiling only when the claims changed.
+ */
+static const pp_policy *
+session_policy(void)
+{
+	ClaimsSource source = effective_source();
+
+	if (source == CLAIMS_SOURCE_TOKEN)
+	{
+		if (!session.valid || session.source != source || session.generation != token_generation)
+		{
+			uint64		generation = token_generation;
+
+			session_compile(source, token_claims);
+			session.generation = generation;
+		}
+		if (session.claims != NULL && session.has_exp &&
+			session.exp + (TimestampTz) leeway_s * USECS_PER_SEC < GetCurrentStatementStartTimestamp())
+			return NULL;
+	}
+	else
+	{
+		const char *text = GetConfigOption(claims_setting, true, false);
+
+		if (text != NULL && text[0] == '\0')
+			text = NULL;
+		/* the setting can change under us at any time: compare its text */
+		if (!session.valid || session.source != source ||
+			session.setting_name == NULL || strcmp(session.setting_name, claims_setting) != 0 ||
+			(text == NULL) != (session.text == NULL) ||
+			(text != NULL && strcmp(text, session.text) != 0))
+		{
+			session_compile(source, text);
+			if (session.cxt == NULL)
+				session.cxt = AllocSetContextCreate(TopMemoryContext, "paragon_perm session",
+													ALLOCSET_SMALL_SIZES);
+			session.setting_name = MemoryContextStrdup(session.cxt, claims_setting);
+		}
+	}
+	return session.claims != NULL ? session.compiled.policy : NULL;
+}
+
+/* paragon_current_claims returns the session's claims, or NULL when there are none. */
+PG_FUNCTION_INFO_V1(paragon_current_claims);
+Datum
+paragon_current_claims(PG_FUNCTION_ARGS)
+{
+	if (session_policy() == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_JSONB_P(DatumGetJsonbPCopy(JsonbPGetDatum(session.claims)));
+}
+
+/*
+ * paragon_set_token verifies a token with the superuser's settings and
+ * makes its claims the session's (or, with is_local, the transaction's).
+ */
+PG_FUNCTION_INFO_V1(paragon_set_token);
+Datum
+paragon_set_token(PG_FUNCTION_ARGS)
+{
+	text	   *token = PG_GETARG_TEXT_PP(0);
+	bool		is_local = PG_GETARG_BOOL(1);
+	char	   *list;
+	char	   *algs[16];
+	int			nalgs;
+	Jsonb	   *claims;
+	MemoryContext cxt;
+	PgPolicy	check;
+	char	   *text;
+
+	if (effective_source() != CLAIMS_SOURCE_TOKEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("session claims do not come from tokens"),
+				 errdetail("paragon.claims_source is \"%s\"%s.",
+						   claims_source == CLAIMS_SOURCE_AUTO ? "auto" : "setting",
+						   claims_source == CLAIMS_SOURCE_AUTO ? " and paragon.public_key is not set" : ""),
+				 errhint("A superuser sets paragon.public_key, for example with ALTER DATABASE ... SET paragon.public_key = '...'.")));
+	if (public_key == NULL || public_key[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("paragon.public_key is not set"),
+				 errhint("A superuser sets it, for example with ALTER DATABASE ... SET paragon.public_key = '...'.")));
+
+	list = pstrdup(algorithms);
+	nalgs = split_algorithms(list, algs, lengthof(algs));
+	claims = paragon_token_verify(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token),
+								  public_key, (const char *const *) algs, nalgs,
+								  (audience != NULL && audience[0] != '\0') ? audience : NULL,
+								  (int64) leeway_s * USECS_PER_SEC,
+								  GetCurrentTimestamp(), true);
+
+	/* refuse claims that would not compile, before they become the session's */
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "paragon_perm check", ALLOCSET_SMALL_SIZES);
+	check = paragon_compile_jsonb(claims, cxt);
+	(void) check;
+	MemoryContextDelete(cxt);
+
+	text = JsonbToCString(NULL, &claims->root, VARSIZE(claims));
+	(void) set_config_option(TOKEN_CLAIMS_GUC, text, PGC_SUSET, PGC_S_SESSION,
+							 is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET,
+							 true, 0, false);
+	PG_RETURN_VOID();
+}
+
+/* paragon_clear_token forgets the session's verified claims. */
+PG_FUNCTION_INFO_V1(paragon_clear_token);
+Datum
+paragon_clear_token(PG_FUNCTION_ARGS)
+{
+	(void) set_config_option(TOKEN_CLAIMS_GUC, "", PGC_SUSET, PGC_S_SESSION,
+							 GUC_ACTION_SET, true, 0, false);
+	PG_RETURN_VOID();
+}
+
+/* short_allowed answers the short form of paragon_allowed. */
+static inline Datum
+short_allowed(FunctionCallInfo fcinfo, bool cred_is_uuid)
+{
+	int			perm = paragon_permission_arg(fcinfo, 0);
+	const pp_policy *p = session_policy();
+	pp_target	t;
+
+	if (p == NULL)
+		PG_RETURN_BOOL(false);
+	paragon_target_args(fcinfo, 1, cred_is_uuid, &t);
+	PG_RETURN_BOOL(pp_allowed(p, perm, &t));
+}
+
+/* paragon_session_allowed is paragon_allowed against the session's claims. */
+PG_FUNCTION_INFO_V1(paragon_session_allowed);
+Datum
+paragon_session_allowed(PG_FUNCTION_ARGS)
+{
+	return short_allowed(fcinfo, false);
+}
+
+/* paragon_session_allowed_uuid is the uuid-credential variant. */
+PG_FUNCTION_INFO_V1(paragon_session_allowed_uuid);
+Datum
+paragon_session_allowed_uuid(PG_FUNCTION_ARGS)
+{
+	return short_allowed(fcinfo, true);
+}
+
+/* short_visible answers the short form of paragon_visible. */
+static inline Datum
+short_visible(FunctionCallInfo fcinfo, bool cred_is_uuid)
+{
+	const pp_policy *p = session_policy();
+	pp_target	t;
+
+	if (p == NULL)
+		PG_RETURN_BOOL(false);
+	paragon_target_args(fcinfo, 0, cred_is_uuid, &t);
+	PG_RETURN_BOOL(pp_visible(p, &t));
+}
+
+/* paragon_session_visible is paragon_visible against the session's claims. */
+PG_FUNCTION_INFO_V1(paragon_session_visible);
+Datum
+paragon_session_visible(PG_FUNCTION_ARGS)
+{
+	return short_visible(fcinfo, false);
+}
+
+/* paragon_session_visible_uuid is the uuid-credential variant. */
+PG_FUNCTION_INFO_V1(paragon_session_visible_uuid);
+Datum
+paragon_session_visible_uuid(PG_FUNCTION_ARGS)
+{
+	return short_visible(fcinfo, true);
+}
