@@ -205,6 +205,10 @@ pp_scope_parse(const char *key, size_t len, pp_scope *out, const char **hint)
 				*hint = "Give the External ID after \"configuration:ext:\".";
 				return "empty selector in scope \"%s\"";
 			}
+			/* exact even when it is "*": only "configuration:*" is the wildcard */
+			out->sel = sel;
+			out->sel_len = sel_len;
+			return NULL;
 		}
 	}
 	else
