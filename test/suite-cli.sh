@@ -1,0 +1,368 @@
+#!/usr/bin/env bash
+#
+# test/suite-cli.sh — tests of the paragon-perm command-line tool.
+#
+# Runs every subcommand on the worked examples of the semantics (all 20 of
+# section 8) and on bad input, and checks that the tool agrees with the
+# extension: for every case the same question is put to paragon_allowed,
+# paragon_visible, paragon_explain, paragon_claims_errors and
+# paragon_verify_token on a throwaway cluster started here (as the
+# postgres user, on a Unix socket in a temporary directory, no TCP),
+# stopped and removed on exit.
+#
+# Run by scripts/test.sh as root after "make install"; it uses the
+# installed tool ($(pg_config --bindir)/paragon-perm) unless PARAGON_PERM
+# names another.  Needs openssl (to sign test tokens) and jq.
+# Prints "cli: N passed, M failed" last; exits non-zero on any failure.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+PG_CONFIG=${PG_CONFIG:-$(command -v pg_config)}
+bindir=$("$PG_CONFIG" --bindir)
+PP=${PARAGON_PERM:-$bindir/paragon-perm}
+in=test/cli
+C1=6f1c2a0e-8d4b-4c3e-9f2a-1b2c3d4e5f60
+C2=0b7e4d1a-2c3f-4a5b-8c6d-7e8f9a0b1c2d
+
+passed=0
+failed=0
+
+# pass and fail count a check; fail says which and why.
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+[ -x "$PP" ] || { echo "cli: $PP is not installed"; echo "cli: 0 passed, 1 failed"; exit 1; }
+
+# ---------------------------------------------------------------- cluster
+tmp=$(mktemp -d /tmp/paragon_perm_cli.XXXXXX)
+chown postgres "$tmp"
+cleanup() {
+	if [ -f "$tmp/data/postmaster.pid" ]; then
+		runuser -u postgres -- "$bindir/pg_ctl" -D "$tmp/data" -m immediate -w stop >/dev/null 2>&1
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+if ! runuser -u postgres -- "$bindir/initdb" -D "$tmp/data" -A trust >"$tmp/initdb.log" 2>&1; then
+	cat "$tmp/initdb.log"; echo "cli: 0 passed, 1 failed"; exit 1
+fi
+if ! runuser -u postgres -- "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
+	-o "-c listen_addresses='' -c unix_socket_directories=$tmp" start >/dev/null; then
+	cat "$tmp/server.log"; echo "cli: 0 passed, 1 failed"; exit 1
+fi
+
+# sql runs SQL read from standard input; tuples only, unaligned, stop on error.
+sql() {
+	runuser -u postgres -- "$bindir/psql" -h "$tmp" -d postgres -X -q -At \
+		-v ON_ERROR_STOP=1 "$@"
+}
+
+if ! echo "CREATE EXTENSION paragon_perm;" | sql; then
+	echo "cli: 0 passed, 1 failed"; exit 1
+fi
+
+# q quotes an argument as SQL: "-" is NULL, as on the tool's command line.
+q() {
+	if [ "$1" = "-" ]; then
+		printf 'NULL::text'
+	else
+		printf "'%s'::text" "${1//\'/\'\'}"
+	fi
+}
+
+# qclaims quotes a claims file as a jsonb literal.
+qclaims() {
+	local s
+	s=$(cat "$in/$1")
+	printf "'%s'::jsonb" "${s//\'/\'\'}"
+}
+
+# pad COMMAND N prints the NULLs that complete N arguments of the SQL
+# function (the checks take every argument, with no defaults): trailing
+# NULLs are what the tool's omitted arguments mean.
+pad() {
+	local n=$2 want=3
+	[ "$1" = allowed ] && want=4
+	while [ "$n" -lt "$want" ]; do printf ', NULL::text'; n=$((n + 1)); done
+}
+
+# ------------------------------------------------- allowed / visible / explain
+# decide NAME EXPECT FILE COMMAND ARG... runs the tool and the SQL function
+# on the same question; EXPECT is true, false or error.  For answers it also
+# compares --explain with paragon_explain field by field.
+decide() {
+	local name=$1 expect=$2 file=$3 cmd=$4
+	shift 4
+	local out rc cli sqlargs="" a sqlout sqlerr perm
+	out=$("$PP" "$cmd" "$@" <"$in/$file" 2>"$tmp/err")
+	rc=$?
+	case "$rc:$out" in
+		0:true) cli=true ;;
+		1:false) cli=false ;;
+		2:) cli=error ;;
+		*) cli="unexpected(rc=$rc, out=$out)" ;;
+	esac
+	for a in "$@"; do sqlargs="$sqlargs, $(q "$a")"; done
+	sqlargs="$sqlargs$(pad "$cmd" $#)"
+	sqlout=$(echo "SELECT paragon_$cmd($(qclaims "$file")$sqlargs)::text;" | sql 2>"$tmp/sqlerr")
+	if [ $? -ne 0 ]; then sqlout=error; fi
+	if [ "$cli" = "$expect" ] && [ "$sqlout" = "$expect" ]; then
+		pass
+	else
+		fail "$name: $cmd $* < $file: expected $expect, tool $cli, SQL $sqlout"
+		cat "$tmp/err" "$tmp/sqlerr"
+		return
+	fi
+	if [ "$expect" = error ]; then
+		# the tool's message is the extension's errmsg
+		local msg
+		msg=$(sed -n 's/^ERROR:  //p' "$tmp/sqlerr" | head -1)
+		if [ -n "$msg" ] && grep -qF -- "$msg" "$tmp/err"; then
+			pass
+		else
+			fail "$name: SQL said \"$msg\", the tool said: $(head -1 "$tmp/err")"
+		fi
+		return
+	fi
+	# explain: the same fields, in jsonb's spelling
+	if [ "$cmd" = allowed ]; then perm=$1; shift; else perm=-; fi
+	sqlargs=""
+	for a in "$@"; do sqlargs="$sqlargs, $(q "$a")"; done
+	sqlargs="$sqlargs$(pad visible $#)"
+	local want got
+	want=$(echo "SELECT concat_ws(' | ', e->>'allowed', e->>'visible', e->'value', e->'permissions', e->'rule', e->>'reason')
+		FROM paragon_explain($(qclaims "$file"), $(q "$perm")$sqlargs) e;" | sql 2>&1)
+	if [ "$cmd" = allowed ]; then set -- "$perm" "$@"; fi
+	got=$("$PP" "$cmd" --explain "$@" <"$in/$file" 2>&1 |
+		sed -n 's/^\(allowed\|visible\|value\|permissions\|rule\|reason\): //p' | paste -sd'|' | sed 's/|/ | /g')
+	if [ "$want" = "$got" ]; then
+		pass
+	else
+		fail "$name: --explain: tool \"$got\", paragon_explain \"$want\""
+	fi
+}
+
+echo "== semantics section 8, allowed and visible"
+decide ex1 true ex01-unrestricted.json allowed proxy-api s
+decide ex2 true ex02-allow-all.json allowed events -
+decide ex3 false ex03-deny-all.json visible s
+decide ex4 true ex04-one-credential.json allowed proxy-api s "$C1"
+decide ex4-uuid-spelling true ex04-one-credential.json allowed proxy-api s "{${C1^^}}"
+decide ex5 false ex04-one-credential.json allowed proxy-api s "$C2"
+decide ex6 false ex04-one-credential.json allowed proxy-api s
+decide ex7 true ex04-one-credential.json visible s
+decide ex8 true ex08-new-credential.json allowed credential:write s '*'
+decide ex9 false ex08-new-credential.json allowed credential:write s
+decide ex10 true ex10-implied.json allowed settings:read s "$C1" 'Team A'
+decide ex11 true ex11-configuration-wins.json allowed config:write s "$C1" x
+decide ex12 false ex11-configuration-wins.json allowed proxy-api s "$C1"
+decide ex13 true ex13-ancestor-tie.json visible s "$C1"
+decide ex14 true ex14-one-configuration.json visible s "$C1"
+decide ex15 false ex14-one-configuration.json allowed settings:read s "$C1"
+decide ex16 true ex14-one-configuration.json allowed settings:read s "$C1" 'Team A'
+decide ex17 error ex02-allow-all.json allowed bogus s
+decide ex18 error ex18-nested-integration.json allowed events s
+decide ex18-visible error ex18-nested-integration.json visible s
+decide ex19 error ex19-scope-at-root.json allowed events -
+decide ex20 true ex20-string-claim.json allowed events -
+
+echo "== NULL and unspecified members"
+decide null-before-config true ex14-one-configuration.json allowed - - "$C1" 'Team A'
+decide null-cred-star false ex04-one-credential.json allowed proxy-api s '*'
+decide point-visibility false ex04-one-credential.json allowed - s
+decide member-events true member.json allowed events -
+decide member-proxy true member.json allowed proxy-api salesforce "$C1"
+decide member-other-cred false member.json allowed proxy-api salesforce "$C2"
+decide member-new-slack true member.json allowed credential:write slack '*'
+decide member-team-a true member.json allowed config:write slack "$C2" team-a
+decide member-team-b false member.json allowed config:write slack "$C2" team-b
+decide member-visible true member.json visible salesforce
+decide bad-permission-in-claim error bad-unknown-permission.json allowed events -
+decide bad-claims error bad-claims.json visible s
+decide bad-not-object error bad-not-object.json visible s
+decide bad-duplicate-uuid error bad-duplicate-uuid.json visible s
+
+# ------------------------------------------------------------------- check
+# check_same FILE compares "check" with paragon_claims_errors, row by row.
+check_same() {
+	local file=$1 out rc want
+	"$PP" check --quiet "$in/$file" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(grep -v '^  hint: ' "$tmp/out")
+	want=$(echo "SELECT paragon_claims_errors($(qclaims "$file"));" | sql 2>&1)
+	local want_rc=1
+	[ -z "$want" ] && want_rc=0
+	if [ "$out" = "$want" ] && [ "$rc" = "$want_rc" ]; then
+		pass
+	else
+		fail "check $file (rc $rc) differs from paragon_claims_errors:"
+		diff <(echo "$want") <(echo "$out")
+	fi
+}
+
+echo "== check against paragon_claims_errors"
+for f in "$in"/ex*.json "$in"/member.json "$in"/bad-claims.json "$in"/bad-unknown-permission.json \
+	"$in"/bad-not-object.json "$in"/bad-duplicate-uuid.json; do
+	check_same "$(basename "$f")"
+done
+
+# expect NAME RC PATTERN COMMAND... runs the tool with stdin from /dev/null
+# unless redirected by the caller, and checks the exit status and that
+# PATTERN occurs in its output (stdout and stderr).
+expect() {
+	local name=$1 want=$2 pattern=$3 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -qF -- "$pattern" <<<"$out"; then
+		pass
+	else
+		fail "$name: exit $rc (want $want), output lacks \"$pattern\":"
+		printf '%s\n' "$out" | head -5
+	fi
+}
+
+echo "== bad input"
+expect unreadable 2 'could not open claims file' "$PP" check "$in/no-such-file.json"
+expect directory 2 'could not read claims file' "$PP" check "$in"
+expect syntax 1 'invalid JSON at line 4, column 44' "$PP" check "$in/bad-syntax.json"
+expect duplicate-keys 1 'duplicate object key' "$PP" check "$in/bad-duplicate-keys.json"
+expect duplicate-keys-allowed 2 'invalid JSON at line 4' "$PP" allowed events - --claims "$in/bad-duplicate-keys.json"
+expect empty-stdin 2 'invalid JSON at line' "$PP" allowed events - </dev/null
+expect invalid-claims 1 '."integration:s"."credential:ext:abc": credentials cannot be selected by External ID' "$PP" check "$in/bad-claims.json"
+expect invalid-claims-hint 1 '  hint: Scope keys start with' "$PP" check "$in/bad-claims.json"
+expect invalid-claims-allowed 2 'JSON path: $.' "$PP" allowed events - --claims "$in/bad-claims.json"
+expect unknown-permission 2 'unrecognized permission "bogus"' "$PP" allowed bogus s --claims "$in/ex02-allow-all.json"
+expect unknown-permission-claim 1 'unrecognized permission "bogus"' "$PP" check "$in/bad-unknown-permission.json"
+expect no-command 2 'missing command' "$PP"
+expect bad-command 2 'unrecognized command "frobnicate"' "$PP" frobnicate
+expect check-no-file 2 'missing claims file' "$PP" check
+expect check-two-files 2 'too many arguments' "$PP" check a b
+expect allowed-no-args 2 'missing permission and integration' "$PP" allowed
+expect allowed-no-integration 2 'missing integration' "$PP" allowed events
+expect allowed-too-many 2 'too many arguments' "$PP" allowed events a b c d
+expect visible-no-args 2 'missing integration' "$PP" visible
+expect visible-too-many 2 'too many arguments' "$PP" visible a b c d
+expect bad-option 2 'Try "paragon-perm allowed --help"' "$PP" allowed --frob events -
+expect matrix-args 2 'too many arguments' "$PP" matrix extra
+expect matrix-format 2 'unrecognized format "xml"' "$PP" matrix --format=xml
+expect verify-no-key 2 'missing --key' "$PP" verify tok
+expect verify-no-token 2 'missing token' "$PP" verify --key k.pem
+expect verify-bad-leeway 2 'leeway must not be negative' "$PP" verify --key k.pem --leeway=-1 tok
+expect verify-no-keyfile 2 'could not open key file' "$PP" verify --key "$in/no-such-key.pem" tok
+expect version 0 'paragon-perm (paragon_perm) ' "$PP" --version
+expect help 0 'Usage:' "$PP" --help
+for c in check allowed visible matrix verify; do
+	expect "help-$c" 0 "Usage:" "$PP" "$c" --help
+done
+
+# ------------------------------------------------------------------ matrix
+# matrix_same FILE recomputes every row of "matrix --format=csv" with the
+# SQL functions and compares the two tables.
+matrix_same() {
+	local file=$1 csv body want perms p i c e line sqlq
+	if ! csv=$("$PP" matrix --format=csv --claims "$in/$file" 2>&1); then
+		fail "matrix $file: $csv"; return
+	fi
+	perms=$(head -1 <<<"$csv" | cut -d, -f5- | tr ',' ' ')
+	body=$(tail -n +2 <<<"$csv")
+	sqlq=""
+	while IFS=, read -r i c e line; do
+		local cl=$(qclaims "$file") ai ac ae
+		ai=$(q "$i")
+		if [ -n "$c" ]; then ac=$(q "$c"); else ac=NULL::text; fi
+		if [ -n "$e" ]; then ae=$(q "$e"); else ae=NULL::text; fi
+		sqlq+="SELECT concat_ws(',', $ai, coalesce($ac, ''), coalesce($ae, ''), paragon_visible($cl, $ai, $ac, $ae)::text"
+		for p in $perms; do
+			sqlq+=", paragon_allowed($cl, '$p', $ai, $ac, $ae)::text"
+		done
+		sqlq+=");"$'\n'
+	done <<<"$body"
+	want=$(printf '%s' "$sqlq" | sql 2>&1)
+	if [ "$want" = "$body" ]; then
+		pass
+	else
+		fail "matrix $file differs from paragon_visible/paragon_allowed:"
+		diff <(echo "$want") <(echo "$body") | head -10
+	fi
+}
+
+echo "== matrix against paragon_allowed and paragon_visible"
+for f in "$in"/ex*.json "$in"/member.json; do
+	case "$f" in *ex18-*|*ex19-*) continue ;; esac
+	matrix_same "$(basename "$f")"
+done
+expect matrix-table 0 'visible  credential:write' "$PP" matrix --claims "$in/member.json"
+expect matrix-invalid 2 'integration scope nested in integration scope' "$PP" matrix --claims "$in/ex18-nested-integration.json"
+out=$("$PP" matrix --format=json --claims "$in/member.json")
+if jq -e 'length > 0 and (.[0] | has("integration") and has("visible") and has("allowed"))' >/dev/null <<<"$out"; then
+	pass
+else
+	fail "matrix --format=json is not the documented array"
+fi
+
+# ------------------------------------------------------------------ verify
+echo "== verify against paragon_verify_token"
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/key.pem" 2>/dev/null
+openssl pkey -in "$tmp/key.pem" -pubout -out "$tmp/pub.pem"
+chown postgres "$tmp/pub.pem"
+
+# sign CLAIMS_JSON prints an RS256 token for the claims.
+sign() {
+	local h p s
+	h=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
+	p=$(printf '%s' "$1" | b64url)
+	s=$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -sign "$tmp/key.pem" -binary | b64url)
+	printf '%s.%s.%s' "$h" "$p" "$s"
+}
+
+now=$(date +%s)
+have_sql_verify=$(echo "SELECT to_regproc('paragon_verify_token') IS NOT NULL;" | sql)
+for f in "$in"/ex*.json "$in"/member.json; do
+	name=$(basename "$f")
+	claims=$(jq -c --argjson exp $((now + 3600)) '. + {exp: $exp}' "$f")
+	tok=$(sign "$claims")
+	out=$("$PP" verify --key "$tmp/pub.pem" "$tok" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ] || [ "$(jq -cS . <<<"$out")" != "$(jq -cS . <<<"$claims")" ]; then
+		fail "verify $name: exit $rc: $out"; continue
+	fi
+	pass
+	if [ "$have_sql_verify" = t ]; then
+		want=$(echo "SELECT paragon_verify_token('$tok', pg_read_file('$tmp/pub.pem'));" | sql 2>&1)
+		if [ "$(jq -cS . <<<"$want" 2>&1)" = "$(jq -cS . <<<"$out")" ]; then
+			pass
+		else
+			fail "verify $name differs from paragon_verify_token: $want"
+		fi
+	fi
+	# piped into check: the same verdict as on the file itself
+	"$PP" check -q "$f" >/dev/null 2>&1
+	want=$?
+	"$PP" verify --key "$tmp/pub.pem" "$tok" 2>/dev/null | "$PP" check -q - >/dev/null 2>&1
+	rc=$?
+	if [ "$rc" = "$want" ]; then pass; else fail "verify $name | check: exit $rc, want $want"; fi
+done
+
+tok=$(sign "$(jq -c --argjson exp $((now + 3600)) '. + {exp: $exp}' "$in/member.json")")
+got=$("$PP" verify --key "$tmp/pub.pem" "$tok" | "$PP" allowed proxy-api salesforce "$C1")
+if [ "$got" = true ]; then pass; else fail "verify | allowed: $got"; fi
+expect verify-stdin 0 '"sub": "user-42"' bash -c "printf '%s\n' '$tok' | '$PP' verify --key '$tmp/pub.pem' -"
+expect verify-expired 1 'token expired at' "$PP" verify --key "$tmp/pub.pem" --at $((now + 7200)) "$tok"
+expect verify-leeway 0 '"sub"' "$PP" verify --key "$tmp/pub.pem" --at $((now + 3610)) --leeway 60 "$tok"
+expect verify-audience 1 'aud' "$PP" verify --key "$tmp/pub.pem" --aud someone-else "$tok"
+# the signature of one payload on another
+other=$(sign '{"sub":"user-43"}')
+expect verify-tampered 1 'signature' "$PP" verify --key "$tmp/pub.pem" "${tok%%.*}.$(cut -d. -f2 <<<"$other").${tok##*.}"
+expect verify-alg 1 'RS256' "$PP" verify --key "$tmp/pub.pem" --alg ES256 "$tok"
+expect verify-no-exp 1 'Pass --no-require-exp' "$PP" verify --key "$tmp/pub.pem" "$(sign '{"sub":"user-42"}')"
+expect verify-no-exp-ok 0 '"sub": "user-42"' "$PP" verify --key "$tmp/pub.pem" --no-require-exp "$(sign '{"sub":"user-42"}')"
+expect verify-private-key 2 'private' "$PP" verify --key "$tmp/key.pem" "$tok"
+out=$("$PP" verify --key "$tmp/pub.pem" --at $((now + 7200)) "$tok" 2>/dev/null)
+if [ -z "$out" ]; then pass; else fail "a refused token printed claims"; fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
