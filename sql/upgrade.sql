@@ -1,0 +1,40 @@
+--
+-- upgrade: install the first release and upgrade through every later one
+--
+DROP EXTENSION IF EXISTS paragon_perm;
+CREATE EXTENSION paragon_perm VERSION '1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'paragon_perm';
+-- what 1.0 provides
+SELECT p.oid::regprocedure::text AS function
+FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'paragon_perm'
+ORDER BY 1;
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:slack": true}}', 'events', 'slack', NULL, NULL) AS works_in_1_0;
+
+ALTER EXTENSION paragon_perm UPDATE TO '1.1';
+SELECT extversion FROM pg_extension WHERE extname = 'paragon_perm';
+-- what 1.1 adds
+SELECT p.oid::regprocedure::text AS function
+FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'paragon_perm'
+ORDER BY 1;
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:slack": true}}', 'events', 'slack', NULL, NULL) AS still_works;
+SELECT paragon_allowed('events', 'slack') AS short_form_no_claims;
+
+-- an upgraded install matches a fresh one
+DROP EXTENSION paragon_perm;
+CREATE EXTENSION paragon_perm;
+SELECT extversion FROM pg_extension WHERE extname = 'paragon_perm';
+SELECT count(*) AS functions
+FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'paragon_perm';
+-- the install scripts schema-qualify: a hostile search_path changes nothing
+CREATE SCHEMA regress_hostile;
+CREATE FUNCTION regress_hostile.now() RETURNS timestamptz LANGUAGE sql AS 'SELECT ''2000-01-01''::timestamptz';
+SET search_path = regress_hostile, public;
+DROP EXTENSION paragon_perm;
+CREATE EXTENSION paragon_perm SCHEMA public VERSION '1.0';
+ALTER EXTENSION paragon_perm UPDATE TO '1.1';
+SELECT pg_get_expr(proargdefaults, 0) AS verify_token_defaults FROM pg_proc WHERE proname = 'paragon_verify_token';
+RESET search_path;
+DROP SCHEMA regress_hostile CASCADE;
