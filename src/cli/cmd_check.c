@@ -102,8 +102,8 @@ cli_cmd_check(int argc, char **argv)
 	if (!quiet)
 	{
 		if (pp_policy_restricted(p))
-			printf("%s: valid, %zu scope keys\n", cli_display_name(path),
-				   pp_policy_rule_count(p));
+			printf("%s: valid, %zu scope key%s\n", cli_display_name(path),
+				   pp_policy_rule_count(p), pp_policy_rule_count(p) == 1 ? "" : "s");
 		else
 			printf("%s: valid, no permissions claim (unrestricted token: every check is true)\n",
 				   cli_display_name(path));
