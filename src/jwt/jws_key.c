@@ -41,24 +41,11 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
-#include <openssl/decoder.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "jwk.h"
-
-/* no_password refuses to prompt: OpenSSL's default callback reads the
- * terminal, which a server must never do. */
-static int
-no_password(char *buf, int size, int rwflag, void *u)
-{
-	(void) buf;
-	(void) size;
-	(void) rwflag;
-	(void) u;
-	return -1;
-}
 
 /* key_describe names the key type for messages ("an RSA key"). */
 static const char *
@@ -129,103 +116,98 @@ key_check_strength(EVP_PKEY *pkey, pj_error *err)
 	return ok;
 }
 
-/* key_pem_label finds the label of the first PEM block ("PUBLIC KEY"). */
-static bool
-key_pem_label(const char *text, size_t len, const char **label, size_t *labellen)
+/* key_der_to_pkey decodes the DER body of a PEM block named name; the
+ * whole body must be consumed, so trailing bytes are refused. */
+static EVP_PKEY *
+key_der_to_pkey(const char *name, const unsigned char *der, long derlen)
 {
-	static const char begin[] = "-----BEGIN ";
-	size_t		i;
+	const unsigned char *p = der;
+	EVP_PKEY   *pkey = NULL;
 
-	if (len < sizeof(begin) - 1 || memcmp(text, begin, sizeof(begin) - 1) != 0)
-		return false;
-	*label = text + sizeof(begin) - 1;
-	for (i = sizeof(begin) - 1; i + 5 <= len; i++)
+	if (strcmp(name, "PUBLIC KEY") == 0)
+		pkey = d2i_PUBKEY(NULL, &p, derlen);
+	else if (strcmp(name, "RSA PUBLIC KEY") == 0)
+		pkey = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, derlen);
+	else if (strcmp(name, "CERTIFICATE") == 0)
 	{
-		if (memcmp(text + i, "-----", 5) == 0)
+		X509	   *cert = d2i_X509(NULL, &p, derlen);
+
+		if (cert != NULL)
 		{
-			*labellen = (size_t) (text + i - *label);
-			return true;
+			pkey = X509_get_pubkey(cert);
+			X509_free(cert);
 		}
-		if (text[i] == '\n')
-			break;
 	}
-	return false;
+	if (pkey != NULL && p != der + derlen)
+	{
+		EVP_PKEY_free(pkey);
+		pkey = NULL;
+	}
+	return pkey;
 }
 
-/* label_is says whether the PEM label equals want. */
-static inline bool
-label_is(const char *label, size_t len, const char *want)
-{
-	return strlen(want) == len && memcmp(label, want, len) == 0;
-}
-
-/* key_load_pem loads the public key from a PEM block. */
+/* key_load_pem loads the public key from the first PEM block of text.
+ * PEM_read_bio plus d2i_* is used rather than PEM_read_bio_PUBKEY: with
+ * OpenSSL 3.0 the latter goes through the decoder framework and costs
+ * several times more per call. */
 static bool
 key_load_pem(const char *text, size_t len, EVP_PKEY **out, pj_error *err)
 {
-	const char *label;
-	size_t		labellen;
 	BIO		   *bio;
+	char	   *name = NULL;
+	char	   *header = NULL;
+	unsigned char *der = NULL;
+	long		derlen = 0;
 	bool		ok = false;
-
-	if (!key_pem_label(text, len, &label, &labellen))
-		return pj_error_set(err, PJ_ERR_KEY_INVALID, "invalid PEM key");
-	if (labellen >= 11 && memcmp(label + labellen - 11, "PRIVATE KEY", 11) == 0)
-	{
-		pj_error_set(err, PJ_ERR_KEY_INVALID, "key is a private key");
-		pj_error_detail(err, "Only a public key, a certificate or a JWK can verify tokens; pass the public key.");
-		return false;
-	}
-	if (!label_is(label, labellen, "PUBLIC KEY") &&
-		!label_is(label, labellen, "RSA PUBLIC KEY") &&
-		!label_is(label, labellen, "CERTIFICATE"))
-	{
-		pj_error_set(err, PJ_ERR_KEY_INVALID, "unsupported PEM key type");
-		pj_error_detail(err, "Supported PEM blocks are PUBLIC KEY, RSA PUBLIC KEY and CERTIFICATE.");
-		return false;
-	}
+	size_t		namelen;
 
 	bio = BIO_new_mem_buf(text, (int) len);
 	if (bio == NULL)
 		return pj_error_oom(err);
-
-	if (label_is(label, labellen, "PUBLIC KEY"))
-		*out = PEM_read_bio_PUBKEY(bio, NULL, no_password, NULL);
-	else if (label_is(label, labellen, "CERTIFICATE"))
+	if (PEM_read_bio(bio, &name, &header, &der, &derlen) != 1)
 	{
-		X509	   *cert = PEM_read_bio_X509(bio, NULL, no_password, NULL);
-
-		if (cert != NULL)
-		{
-			*out = X509_get_pubkey(cert);
-			X509_free(cert);
-		}
+		pj_error_set(err, PJ_ERR_KEY_INVALID, "invalid PEM key");
+		pj_error_log_openssl(err, "OpenSSL could not read the PEM block");
+		pj_error_detail(err, "The text is not a well-formed PEM block.");
+		goto done;
 	}
-	else
+	namelen = strlen(name);
+	if (namelen >= 11 && strcmp(name + namelen - 11, "PRIVATE KEY") == 0)
 	{
-		/* PKCS#1 RSAPublicKey: the decoder API replaces the deprecated
-		 * PEM_read_bio_RSAPublicKey. */
-		OSSL_DECODER_CTX *dctx;
-
-		dctx = OSSL_DECODER_CTX_new_for_pkey(out, "PEM", NULL, "RSA",
-											 EVP_PKEY_PUBLIC_KEY, NULL, NULL);
-		if (dctx != NULL)
-		{
-			if (OSSL_DECODER_from_bio(dctx, bio) != 1)
-				*out = NULL;
-			OSSL_DECODER_CTX_free(dctx);
-		}
+		pj_error_set(err, PJ_ERR_KEY_INVALID, "key is a private key");
+		pj_error_detail(err, "Only a public key, a certificate or a JWK can verify tokens; pass the public key.");
+		goto done;
 	}
-	BIO_free(bio);
+	if (strcmp(name, "PUBLIC KEY") != 0 &&
+		strcmp(name, "RSA PUBLIC KEY") != 0 &&
+		strcmp(name, "CERTIFICATE") != 0)
+	{
+		pj_error_set(err, PJ_ERR_KEY_INVALID, "unsupported PEM key type");
+		pj_error_detail(err, "Supported PEM blocks are PUBLIC KEY, RSA PUBLIC KEY and CERTIFICATE.");
+		goto done;
+	}
+	/* Public keys and certificates are never encrypted: no PEM headers. */
+	if (header != NULL && header[0] != '\0')
+	{
+		pj_error_set(err, PJ_ERR_KEY_INVALID, "invalid PEM key");
+		pj_error_detail(err, "The PEM block has headers, which public keys and certificates never have.");
+		goto done;
+	}
 
+	*out = key_der_to_pkey(name, der, derlen);
 	if (*out == NULL)
 	{
 		pj_error_set(err, PJ_ERR_KEY_INVALID, "invalid PEM key");
-		pj_error_log_openssl(err, "OpenSSL could not read the key");
+		pj_error_log_openssl(err, "OpenSSL could not decode the key");
 		pj_error_detail(err, "The PEM block does not hold a valid key or certificate.");
-		return false;
+		goto done;
 	}
 	ok = true;
+done:
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	OPENSSL_free(der);
+	BIO_free(bio);
 	ERR_clear_error();
 	return ok;
 }
