@@ -214,10 +214,10 @@ extern bool pp_visible(const pp_policy *p, const pp_target *t);
 extern int	pp_rule_path(const pp_policy *p, int rule,
 						 const char **keys, size_t *lens);
 
-#endif							/* PP_H */
-
 /* enumerate.c */
 /* The exact selectors the claims name at a level (PP_LEVEL_*), for listings. */
 extern size_t pp_policy_selector_count(const pp_policy *p, int level);
 extern bool pp_policy_selector(const pp_policy *p, int level, size_t i,
 							   pp_member *out);
+
+#endif							/* PP_H */
