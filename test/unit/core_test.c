@@ -398,6 +398,10 @@ test_unspecified(void)
 	ALLOWED("{" P ": {\"integration:s \": true}}", "events", "s", NULL, NULL, false);
 	/* integration names are case-sensitive */
 	ALLOWED("{" P ": {\"integration:Salesforce\": true}}", "events", "salesforce", NULL, NULL, false);
+	/* "configuration:ext:*" is the External ID "*", which a "*" argument (unspecified) never is */
+	ALLOWED("{" P ": {\"configuration:ext:*\": true}}", "events", "s", C1, "x", false);
+	ALLOWED("{" P ": {\"configuration:ext:*\": true}}", "events", "s", C1, "*", false);
+	ALLOWED("{" P ": {\"configuration:*\": true}}", "events", "s", C1, "*", true);
 	/* External IDs may hold spaces and colons */
 	ALLOWED("{" P ": {\"configuration:ext:a: b:c\": true}}", "events", "s", C1, "a: b:c", true);
 	ALLOWED("{" P ": {\"configuration:ext:a: b:c\": true}}", "events", "s", C1, "a: b", false);
