@@ -12,7 +12,8 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-bash scripts/setup.sh
+# the suites also want clang (sanitizers, with its runtime) and valgrind
+bash scripts/setup.sh clang libclang-rt-14-dev valgrind
 
 PG_CONFIG=${PG_CONFIG:-$(command -v pg_config)}
 bindir=$("$PG_CONFIG" --bindir)
