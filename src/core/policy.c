@@ -723,6 +723,9 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 				char		limit[64];
 
 				f->bad = true;
+				/* the rest of the array is not worth reporting: once is enough */
+				if (f->nelems++ > PP_MAX_ARRAY_LEN)
+					return PP_WALK_CONTINUE;
 				snprintf(limit, sizeof(limit), "%d", PP_MAX_ARRAY_LEN);
 				w = add_error(b, PP_ERR_LIMIT, NULL, "permission array exceeds %s elements", limit);
 				/* the rest of the array is not worth reporting */
