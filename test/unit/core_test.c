@@ -633,6 +633,11 @@ test_errors(void)
 	strcpy(big + n, "]}}");
 	ERROR(big, PP_ERR_LIMIT, "permission array exceeds 256 elements", PATH(".\"integration:s\""));
 	ok(count_errors(big) == 1, __LINE__, "one error for an over-long array");
+	n = (size_t) sprintf(big, "{" P ": {\"integration:s\": [");
+	for (i = 0; i < 100000; i++)
+		n += (size_t) sprintf(big + n, "%s\"events\"", i ? "," : "");
+	strcpy(big + n, "], \"integration:\": true}}");
+	ok(count_errors(big) == 2, __LINE__, "an array of 100000 permissions is reported once, and the walk goes on");
 	/* 100000 scopes are fine, 100001 are not */
 	n = (size_t) sprintf(big, "{" P ": {");
 	for (i = 0; i < PP_MAX_RULES; i++)
