@@ -105,3 +105,19 @@ SELECT count(*) FILTER (WHERE paragon_allowed(c, 'events', 'i' || n, NULL, NULL)
 FROM (SELECT n, jsonb_build_object('urn:useparagon:connect:permissions',
              jsonb_build_object('integration:i' || n, n % 2 = 0)) AS c
       FROM generate_series(1, 3000) n, generate_series(1, 2) r ORDER BY r, n * 7919 % 3001) s;
+-- PL/pgSQL reuses one expression state while a variable changes, and a new
+-- value may land where the old one was: the cache must follow the bytes
+DO $$
+DECLARE c jsonb; r boolean; i int;
+BEGIN
+  FOR i IN 0..5 LOOP
+    c := '{"x": 1}';
+    c := CASE WHEN i % 2 = 0 THEN '{"urn:useparagon:connect:permissions": {"integration:aaaa": true}}'::jsonb
+                             ELSE '{"urn:useparagon:connect:permissions": {"integration:bbbb": true}}'::jsonb END;
+    r := paragon_allowed(c, 'events', 'aaaa', NULL, NULL);
+    IF r IS DISTINCT FROM (i % 2 = 0) THEN
+      RAISE EXCEPTION 'stale policy at i=%: allowed=%', i, r;
+    END IF;
+  END LOOP;
+  RAISE NOTICE 'plpgsql variable: every answer followed the claims';
+END $$;

@@ -8,9 +8,9 @@
  * allocated in fn_mcxt, and lives as long as the expression does.  Three
  * tiers, cheapest first:
  *
- *	1. The claims argument is a Const or an external Param (fixed for the
- *	   life of this FmgrInfo), and its datum pointer is the one last seen:
- *	   no byte is read.
+ *	1. The claims argument is a Const of the plan (fixed for the life of
+ *	   this FmgrInfo), and its datum pointer is the one last seen: no byte
+ *	   is read.
  *	2. The bytes equal those of the entry used last (pointer and length
  *	   first, then memcmp): one comparison, no hashing.  A pointer alone
  *	   is never trusted for other arguments, since a freed tuple's memory
@@ -32,6 +32,7 @@
 #include "postgres.h"
 
 #include "common/hashfn.h"
+#include "nodes/primnodes.h"
 #include "utils/memutils.h"
 
 #include "pg_policy.h"
@@ -54,7 +55,7 @@ typedef struct CacheEntry
 typedef struct PolicyCache
 {
 	MemoryContext mcxt;
-	bool		arg_stable;		/* the claims argument cannot change */
+	bool		arg_stable;		/* the claims argument is a Const */
 	const void *last_ptr;		/* datum pointer last seen */
 	int			last;			/* entry used last, or -1 */
 	uint64		clock;
@@ -64,6 +65,26 @@ typedef struct PolicyCache
 	CacheEntry *entries;
 	int		   *buckets;		/* PP_CACHE_BUCKETS heads, or NULL */
 } PolicyCache;
+
+/*
+ * arg_is_const tells whether argument argno of the call is a Const of the
+ * plan.  Only then is the datum fixed for the life of this FmgrInfo.  An
+ * external Param is not enough, although get_fn_expr_arg_stable() says
+ * so: PL/pgSQL evaluates a simple expression with one ExprState for the
+ * whole transaction while its variables (external Params) change, and a
+ * new value may be allocated where the old one was.
+ */
+static bool
+arg_is_const(FmgrInfo *flinfo, int argno)
+{
+	Node	   *expr = flinfo->fn_expr;
+	List	   *args;
+
+	if (expr == NULL || !IsA(expr, FuncExpr))
+		return false;
+	args = ((FuncExpr *) expr)->args;
+	return argno < list_length(args) && IsA(list_nth(args, argno), Const);
+}
 
 /* cache_get returns the call site's cache, creating it on first use. */
 static PolicyCache *
@@ -75,7 +96,7 @@ cache_get(FunctionCallInfo fcinfo, int argno)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PolicyCache));
 		c->mcxt = fcinfo->flinfo->fn_mcxt;
-		c->arg_stable = get_fn_expr_arg_stable(fcinfo->flinfo, argno);
+		c->arg_stable = arg_is_const(fcinfo->flinfo, argno);
 		c->last = -1;
 		fcinfo->flinfo->fn_extra = c;
 	}
