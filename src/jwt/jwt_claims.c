@@ -152,11 +152,19 @@ pj_claims_check(const unsigned char *payload, size_t len,
 	bool		ok;
 
 	pj_error_clear(err);
-	root = json_loadb((const char *) payload, len, JSON_REJECT_DUPLICATES, &jerr);
+	/*
+	 * JSON_DECODE_INT_AS_REAL: jansson otherwise refuses integers beyond 64
+	 * bits, which are valid JSON and which jsonb keeps exactly (jsonb is
+	 * built from the text, not from this tree, so nothing is rounded).
+	 */
+	root = json_loadb((const char *) payload, len,
+					  JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &jerr);
 	if (root == NULL || !json_is_object(root))
 	{
 		if (root == NULL && json_error_code(&jerr) == json_error_duplicate_key)
 			pj_error_set(err, PJ_ERR_PAYLOAD, "token payload has duplicate member names");
+		else if (root == NULL)
+			pj_error_set(err, PJ_ERR_PAYLOAD, "token payload is not valid JSON");
 		else
 			pj_error_set(err, PJ_ERR_PAYLOAD, "token payload is not a JSON object");
 		if (root == NULL)
