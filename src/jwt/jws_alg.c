@@ -52,10 +52,3 @@ pj_alg_lookup(const char *name, size_t len)
 	}
 	return NULL;
 }
-
-/* pj_alg_is_refused says whether alg is one we never verify. */
-bool
-pj_alg_is_refused(const pj_alg *alg)
-{
-	return alg->family == PJ_FAMILY_NONE || alg->family == PJ_FAMILY_HMAC;
-}

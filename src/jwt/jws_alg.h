@@ -35,6 +35,5 @@ typedef struct pj_alg
 } pj_alg;
 
 extern const pj_alg *pj_alg_lookup(const char *name, size_t len);
-extern bool pj_alg_is_refused(const pj_alg *alg);
 
 #endif							/* JWS_ALG_H */
