@@ -170,6 +170,16 @@ SELECT paragon_verify_token(tt('nbf'), tk('rsa-spki'), at => '2026-01-01 01:59:4
 -- the signature layer alone returns the payload bytes, JSON or not
 SELECT convert_from(paragon_verify_jws(tt('notjson'), tk('rsa-spki')), 'UTF8') AS payload;
 SELECT length(paragon_verify_jws(tt('rs256'), tk('rsa-jwk'))) AS payload_bytes;
+-- one call site, a different key on each row: the per-call-site key cache
+-- must follow the key text
+SELECT n, paragon_verify_token(tt(tok), tk(key), '{RS256,ES256,EdDSA}', at => '2026-01-01 00:10:00+00') ->> 'sub' AS sub
+FROM (VALUES (1, 'rs256', 'rsa-spki'), (2, 'es256', 'ec-spki'), (3, 'rs256', 'rsa-cert'),
+             (4, 'eddsa', 'ed-spki'), (5, 'rs256', 'rsa-spki')) AS v(n, tok, key)
+ORDER BY n;
+SELECT n, length(paragon_verify_jws(tt(tok), tk(key), '{RS256,ES256}')) AS payload_bytes
+FROM (VALUES (1, 'rs256', 'rsa-spki'), (2, 'es256', 'ec-spki'), (3, 'es256', 'rsa-spki')) AS v(n, tok, key)
+ORDER BY n;
+\echo :LAST_ERROR_SQLSTATE
 -- an integer beyond 64 bits is kept exactly
 SELECT paragon_verify_token(tt('bigint'), tk('rsa-spki'), at => '2026-01-01 00:10:00+00');
 -- NULL arguments give NULL

@@ -244,11 +244,12 @@ jws_split(const char *token, size_t len, size_t *dot1, size_t *dot2,
 }
 
 /* pj_jws_verify verifies a compact JWS; on success out->payload holds the
- * payload bytes, malloc'd. */
+ * payload bytes, malloc'd.  cache may be NULL (see pj_key_cache). */
 bool
 pj_jws_verify(const char *token, size_t token_len,
 			  const char *key, size_t key_len,
 			  const char *const *algs, int nalgs,
+			  pj_key_cache *cache,
 			  pj_jws *out, pj_error *err)
 {
 	size_t		dot1 = 0,
@@ -289,7 +290,7 @@ pj_jws_verify(const char *token, size_t token_len,
 		goto done;
 	if (!jws_check_algs(algs, nalgs, &hdr, err))
 		goto done;
-	if (!pj_key_load(key, key_len, &hdr, &pkey, err))
+	if (!pj_key_load(key, key_len, &hdr, cache, &pkey, err))
 		goto done;
 	if (!pj_key_fits(pkey, &hdr, err))
 		goto done;

@@ -22,6 +22,21 @@
 /* Tokens longer than this are refused before any decoding. */
 #define PJ_MAX_TOKEN_LEN 65536
 
+struct evp_pkey_st;				/* OpenSSL's EVP_PKEY */
+
+/*
+ * A PEM key decoded once, for a caller that verifies many tokens with the
+ * same key text: decoding a PEM key costs more than verifying a signature
+ * with it.  JWKs and JWK Sets are not cached: which key they yield depends
+ * on each token's header, and parsing them is cheap.  Start zeroed; the
+ * caller must call pj_key_cache_free when the key text changes and when it
+ * drops the cache.
+ */
+typedef struct pj_key_cache
+{
+	struct evp_pkey_st *pem_key;	/* NULL until a PEM key was loaded */
+} pj_key_cache;
+
 typedef struct pj_jws
 {
 	unsigned char *payload;		/* malloc'd, NUL-terminated */
@@ -31,7 +46,9 @@ typedef struct pj_jws
 extern bool pj_jws_verify(const char *token, size_t token_len,
 						  const char *key, size_t key_len,
 						  const char *const *algs, int nalgs,
+						  pj_key_cache *cache,
 						  pj_jws *out, pj_error *err);
 extern void pj_jws_free(pj_jws *jws);
+extern void pj_key_cache_free(pj_key_cache *cache);
 
 #endif							/* JWS_H */

@@ -405,13 +405,23 @@ done:
 	return ok;
 }
 
+/* pj_key_cache_free releases a cached PEM key; the cache is empty after. */
+void
+pj_key_cache_free(pj_key_cache *cache)
+{
+	EVP_PKEY_free(cache->pem_key);
+	cache->pem_key = NULL;
+}
+
 /* pj_key_load parses the caller's key text and returns the key to verify
- * the token described by hdr; the caller frees *out. */
+ * the token described by hdr; the caller frees *out.  With a cache, a PEM
+ * key is decoded and checked once and then shared (reference-counted). */
 bool
 pj_key_load(const char *text, size_t len, const pj_header *hdr,
-			EVP_PKEY **out, pj_error *err)
+			pj_key_cache *cache, EVP_PKEY **out, pj_error *err)
 {
 	bool		ok;
+	bool		pem = false;
 
 	*out = NULL;
 	while (len > 0 && (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r'))
@@ -420,7 +430,18 @@ pj_key_load(const char *text, size_t len, const pj_header *hdr,
 	if (len > 0 && *text == '{')
 		ok = key_load_json(text, len, hdr, out, err);
 	else if (len > 0 && *text == '-')
+	{
+		if (cache != NULL && cache->pem_key != NULL)
+		{
+			/* Decoded and checked from this very text by an earlier call. */
+			if (EVP_PKEY_up_ref(cache->pem_key) != 1)
+				return pj_error_oom(err);
+			*out = cache->pem_key;
+			return true;
+		}
 		ok = key_load_pem(text, len, out, err);
+		pem = true;
+	}
 	else
 	{
 		pj_error_set(err, PJ_ERR_KEY_INVALID, "unrecognized key format");
@@ -435,8 +456,12 @@ pj_key_load(const char *text, size_t len, const pj_header *hdr,
 		EVP_PKEY_free(*out);
 		*out = NULL;
 		ERR_clear_error();
+		return false;
 	}
-	return ok;
+	/* Only good keys are cached: a bad one is reported again each time. */
+	if (pem && cache != NULL && EVP_PKEY_up_ref(*out) == 1)
+		cache->pem_key = *out;
+	return true;
 }
 
 /* pj_key_fits checks that the token's algorithm suits the key's type and

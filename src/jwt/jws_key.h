@@ -17,13 +17,14 @@
 #include <openssl/evp.h>
 
 #include "jose_header.h"
+#include "jws.h"
 #include "jwt_error.h"
 
 /* RSA moduli shorter than this are refused (NIST SP 800-131A). */
 #define PJ_RSA_MIN_BITS 2048
 
 extern bool pj_key_load(const char *text, size_t len, const pj_header *hdr,
-						EVP_PKEY **out, pj_error *err);
+						pj_key_cache *cache, EVP_PKEY **out, pj_error *err);
 extern bool pj_key_fits(EVP_PKEY *pkey, const pj_header *hdr, pj_error *err);
 
 #endif							/* JWS_KEY_H */

@@ -29,6 +29,10 @@
  * the error reclaims those allocations, but not malloc'd buffers or
  * OpenSSL objects of that one call.
  *
+ * Each SQL call site caches its decoded PEM key in fn_extra (see
+ * TokenKeyCache), so a query that verifies a column of tokens against one
+ * key decodes it once.
+ *
  * The jsonb result is produced by jsonb_in from the verified payload text,
  * so numbers keep their exact decimal form.  jansson has already refused
  * what jsonb_in would refuse in a way that quotes the input ("\u0000",
@@ -147,27 +151,80 @@ token_payload_copy(pj_jws *jws, size_t *len)
 	return copy;
 }
 
+/*
+ * The decoded key of one call site, kept in fn_extra (allocated in
+ * fn_mcxt): decoding a PEM key costs more than verifying a signature, and
+ * a query usually passes the same key on every row.  The OpenSSL key is
+ * malloc'd by OpenSSL, so a reset callback on fn_mcxt frees it when the
+ * call site goes away, error or not.
+ */
+typedef struct TokenKeyCache
+{
+	char	   *key;			/* the key text the cache holds, in fn_mcxt */
+	size_t		key_len;
+	pj_key_cache cache;
+	MemoryContextCallback cb;
+} TokenKeyCache;
+
+/* token_cache_release frees the cached OpenSSL key with fn_mcxt. */
+static void
+token_cache_release(void *arg)
+{
+	pj_key_cache_free(&((TokenKeyCache *) arg)->cache);
+}
+
+/* token_key_cache returns the call site's key cache for this key text,
+ * emptied first if the text changed since the last call. */
+static pj_key_cache *
+token_key_cache(FunctionCallInfo fcinfo, const char *key, size_t key_len)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	TokenKeyCache *c = (TokenKeyCache *) flinfo->fn_extra;
+
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(TokenKeyCache));
+		c->cb.func = token_cache_release;
+		c->cb.arg = c;
+		MemoryContextRegisterResetCallback(flinfo->fn_mcxt, &c->cb);
+		flinfo->fn_extra = c;
+	}
+	if (c->key == NULL || c->key_len != key_len || memcmp(c->key, key, key_len) != 0)
+	{
+		pj_key_cache_free(&c->cache);
+		if (c->key != NULL)
+			pfree(c->key);
+		c->key = NULL;
+		c->key = MemoryContextAlloc(flinfo->fn_mcxt, key_len + 1);
+		memcpy(c->key, key, key_len + 1);
+		c->key_len = key_len;
+	}
+	return &c->cache;
+}
+
 /* token_verify_jws verifies the signature and returns the payload,
- * palloc'd and NUL-terminated. */
+ * palloc'd and NUL-terminated; cache may be NULL. */
 static char *
 token_verify_jws(const char *token, size_t token_len, const char *key,
-				 const char *const *algs, int nalgs, size_t *payload_len)
+				 const char *const *algs, int nalgs, pj_key_cache *cache,
+				 size_t *payload_len)
 {
 	pj_jws		jws;
 	pj_error	err;
 
-	if (!pj_jws_verify(token, token_len, key, strlen(key), algs, nalgs, &jws, &err))
+	if (!pj_jws_verify(token, token_len, key, strlen(key), algs, nalgs, cache,
+					   &jws, &err))
 		token_report(&err);
 	return token_payload_copy(&jws, payload_len);
 }
 
-/* paragon_token_verify verifies a JWS and its JWT claims and returns the
- * payload as jsonb; see token.h. */
-Jsonb *
-paragon_token_verify(const char *token, size_t token_len, const char *key,
-					 const char *const *algs, int nalgs,
-					 const char *audience, int64 leeway_us,
-					 TimestampTz at, bool require_exp)
+/* token_verify verifies a JWS and its JWT claims with an optional key
+ * cache and returns the payload as jsonb. */
+static Jsonb *
+token_verify(const char *token, size_t token_len, const char *key,
+			 const char *const *algs, int nalgs,
+			 const char *audience, int64 leeway_us,
+			 TimestampTz at, bool require_exp, pj_key_cache *cache)
 {
 	char	   *payload;
 	size_t		payload_len;
@@ -184,7 +241,8 @@ paragon_token_verify(const char *token, size_t token_len, const char *key,
 				errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				errmsg("time of verification must be finite"));
 
-	payload = token_verify_jws(token, token_len, key, algs, nalgs, &payload_len);
+	payload = token_verify_jws(token, token_len, key, algs, nalgs, cache,
+							   &payload_len);
 
 	opts.at_us = at + UNIX_TO_PG_EPOCH_SECS * USECS_PER_SEC;
 	opts.leeway_us = leeway_us;
@@ -196,6 +254,19 @@ paragon_token_verify(const char *token, size_t token_len, const char *key,
 	/* The claims are valid UTF-8 JSON; convert to the database encoding. */
 	text = pg_any_to_server(payload, (int) payload_len, PG_UTF8);
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+}
+
+/* paragon_token_verify verifies a JWS and its JWT claims and returns the
+ * payload as jsonb; see token.h.  No key cache: its callers verify once
+ * per token change, not once per row. */
+Jsonb *
+paragon_token_verify(const char *token, size_t token_len, const char *key,
+					 const char *const *algs, int nalgs,
+					 const char *audience, int64 leeway_us,
+					 TimestampTz at, bool require_exp)
+{
+	return token_verify(token, token_len, key, algs, nalgs, audience,
+						leeway_us, at, require_exp, NULL);
 }
 
 /* token_text_arg returns a text argument as a C string, refusing one
@@ -280,7 +351,9 @@ paragon_verify_jws(PG_FUNCTION_ARGS)
 	size_t		payload_len;
 	bytea	   *result;
 
-	payload = token_verify_jws(token, token_len, key, algs, nalgs, &payload_len);
+	payload = token_verify_jws(token, token_len, key, algs, nalgs,
+							   token_key_cache(fcinfo, key, key_len),
+							   &payload_len);
 	result = palloc(VARHDRSZ + payload_len);
 	SET_VARSIZE(result, VARHDRSZ + payload_len);
 	memcpy(VARDATA(result), payload, payload_len);
@@ -317,8 +390,9 @@ paragon_verify_token(PG_FUNCTION_ARGS)
 		audience = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	leeway_us = token_leeway_us(PG_GETARG_INTERVAL_P(4));
 
-	PG_RETURN_JSONB_P(paragon_token_verify(token, token_len, key, algs, nalgs,
-										   audience, leeway_us,
-										   PG_GETARG_TIMESTAMPTZ(5),
-										   PG_GETARG_BOOL(6)));
+	PG_RETURN_JSONB_P(token_verify(token, token_len, key, algs, nalgs,
+								   audience, leeway_us,
+								   PG_GETARG_TIMESTAMPTZ(5),
+								   PG_GETARG_BOOL(6),
+								   token_key_cache(fcinfo, key, key_len)));
 }
