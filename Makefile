@@ -115,3 +115,6 @@ sanitize:
 
 EXTRA_CLEAN += fuzz/fuzz_claims fuzz/fuzz_token
 .PHONY: fuzz fuzz-build sanitize
+
+# PGXS tracks no header dependencies: rebuild every object when any header changes
+$(OBJS) $(CLI_OBJS): $(wildcard src/*/*.h)
