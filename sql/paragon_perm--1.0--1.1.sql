@@ -40,13 +40,15 @@ LANGUAGE C STABLE PARALLEL SAFE;
 
 -- Verify a token with the superuser's settings (paragon.public_key,
 -- paragon.algorithms, paragon.audience, paragon.leeway) and make its
--- claims the session's, or the transaction's with is_local.
+-- claims the session's, or the transaction's with is_local.  Not STRICT:
+-- a NULL token (a request without one) clears the claims instead of
+-- leaving the previous request's in place.
 CREATE FUNCTION @extschema@.paragon_set_token(
 	token pg_catalog.text,
 	is_local pg_catalog.bool DEFAULT false)
 RETURNS pg_catalog.void
 AS 'MODULE_PATHNAME', 'paragon_set_token'
-LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 -- Forget the session's verified claims.
 CREATE FUNCTION @extschema@.paragon_clear_token()

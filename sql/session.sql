@@ -44,6 +44,7 @@ RESET request.jwt.claims;
 SELECT paragon_set_token(:admin);
 -- a literal JSON object where a permission belongs: claims passed to a short form
 SELECT paragon_allowed('{"sub": "x"}', 'events');
+SELECT paragon_visible('{"sub": "x"}', 'slack', NULL);
 
 -- the superuser configures the key; auto now means token
 SET paragon.public_key = '-----BEGIN PUBLIC KEY-----
@@ -110,6 +111,11 @@ SELECT paragon_set_token(:otheraud);
 SELECT paragon_set_token(:badclaims);
 SELECT paragon_set_token('not a token');
 SELECT paragon_current_claims() ->> 'sub' AS still_member;
+
+-- a request without a token clears the claims, never keeps the last ones
+SELECT paragon_set_token(NULL);
+SELECT count(*) AS null_token_sees_nothing FROM session_credentials;
+SELECT paragon_set_token(:member);
 
 -- clearing: no claims, nothing visible
 SELECT paragon_clear_token();

@@ -728,9 +728,6 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 					return PP_WALK_CONTINUE;
 				snprintf(limit, sizeof(limit), "%d", PP_MAX_ARRAY_LEN);
 				w = add_error(b, PP_ERR_LIMIT, NULL, "permission array exceeds %s elements", limit);
-				/* the rest of the array is not worth reporting */
-				if (w == PP_WALK_SKIP)
-					b->stopped = false;
 				return w == PP_WALK_SKIP ? PP_WALK_CONTINUE : w;
 			}
 			perm = pp_perm_lookup(s, len);

@@ -248,9 +248,16 @@ session_compile(ClaimsSource source, const char *text)
 		{
 			double		secs = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
 																  NumericGetDatum(exp->val.numeric)));
+			double		pg_secs = secs - ((double) POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
 
+			/* clamp before converting: an absurd exp must not overflow */
 			session.has_exp = true;
-			session.exp = (TimestampTz) ((secs - ((double) POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY) * USECS_PER_SEC);
+			if (pg_secs >= (double) (END_TIMESTAMP / USECS_PER_SEC))
+				session.exp = END_TIMESTAMP;
+			else if (pg_secs <= (double) (MIN_TIMESTAMP / USECS_PER_SEC))
+				session.exp = MIN_TIMESTAMP;
+			else
+				session.exp = (TimestampTz) (pg_secs * USECS_PER_SEC);
 		}
 	}
 	PG_CATCH();
@@ -328,15 +335,28 @@ PG_FUNCTION_INFO_V1(paragon_set_token);
 Datum
 paragon_set_token(PG_FUNCTION_ARGS)
 {
-	text	   *token = PG_GETARG_TEXT_PP(0);
-	bool		is_local = PG_GETARG_BOOL(1);
+	text	   *token;
+	bool		is_local = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
 	char	   *list;
 	char	   *algs[16];
 	int			nalgs;
 	Jsonb	   *claims;
 	MemoryContext cxt;
 	PgPolicy	check;
-	char	   *text;
+	char	   *claims_text;
+
+	/*
+	 * No token (a request without one) means no claims: clear them rather
+	 * than keep the previous request's, which a STRICT function would do.
+	 */
+	if (PG_ARGISNULL(0))
+	{
+		(void) set_config_option(TOKEN_CLAIMS_GUC, "", PGC_SUSET, PGC_S_SESSION,
+								 is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET,
+								 true, 0, false);
+		PG_RETURN_VOID();
+	}
+	token = PG_GETARG_TEXT_PP(0);
 
 	if (effective_source() != CLAIMS_SOURCE_TOKEN)
 		ereport(ERROR,
@@ -366,8 +386,8 @@ paragon_set_token(PG_FUNCTION_ARGS)
 	(void) check;
 	MemoryContextDelete(cxt);
 
-	text = JsonbToCString(NULL, &claims->root, VARSIZE(claims));
-	(void) set_config_option(TOKEN_CLAIMS_GUC, text, PGC_SUSET, PGC_S_SESSION,
+	claims_text = JsonbToCString(NULL, &claims->root, VARSIZE(claims));
+	(void) set_config_option(TOKEN_CLAIMS_GUC, claims_text, PGC_SUSET, PGC_S_SESSION,
 							 is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET,
 							 true, 0, false);
 	PG_RETURN_VOID();
@@ -417,9 +437,21 @@ paragon_session_allowed_uuid(PG_FUNCTION_ARGS)
 static inline Datum
 short_visible(FunctionCallInfo fcinfo, bool cred_is_uuid)
 {
-	const pp_policy *p = session_policy();
+	const pp_policy *p;
 	pp_target	t;
 
+	/* claims that reached the short form by mistake: never read them as a name */
+	if (!PG_ARGISNULL(0))
+	{
+		text	   *integ = PG_GETARG_TEXT_PP(0);
+
+		if (VARSIZE_ANY_EXHDR(integ) > 0 && *VARDATA_ANY(integ) == '{')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("integration name looks like a JSON object"),
+					 errhint("To pass claims explicitly, give every argument and cast the claims to jsonb.")));
+	}
+	p = session_policy();
 	if (p == NULL)
 		PG_RETURN_BOOL(false);
 	paragon_target_args(fcinfo, 0, cred_is_uuid, &t);
