@@ -12,8 +12,13 @@
  *	  exact certificate as the key, it is not building a chain;
  *	- a JWK (a JSON object with "kty");
  *	- a JWK Set (a JSON object with "keys").
- * Private keys are refused with a hint rather than silently reduced to
- * their public half: a private key in SQL text is a leak waiting to happen.
+ * PEM private keys are refused with a hint rather than silently reduced
+ * to their public half: a private key in SQL text is a leak waiting to
+ * happen.  (The private members of a JWK, "d" and the like, are simply
+ * ignored: a JWK is one object and its public part stands on its own.)
+ *
+ * RSA keys must have at least 2048 bits, an odd exponent above 1, and no
+ * ROCA fingerprint; EC points must lie on their curve (jwk.c).
  *
  * Choosing a key from a set: when the token has a "kid", exactly one key
  * of the set must carry it; without "kid", the set must hold exactly one
@@ -26,8 +31,9 @@
  * "x5u" and "x5c" are ignored by jose_header.c.
  *
  * Memory: BIOs, X509 objects, jansson trees and failed keys are freed on
- * every path; the caller frees the EVP_PKEY returned in *out.  The
- * OpenSSL error queue is drained on every failure.
+ * every path; the caller frees the EVP_PKEY returned in *out (a reference,
+ * when it comes from a pj_key_cache, which holds its own).  The OpenSSL
+ * error queue is drained on every failure.
  *
  * src/jwt/jws_key.c
  *
