@@ -244,13 +244,25 @@ jws_split(const char *token, size_t len, size_t *dot1, size_t *dot2,
 }
 
 /* pj_jws_verify verifies a compact JWS; on success out->payload holds the
- * payload bytes, malloc'd.  cache may be NULL (see pj_key_cache). */
+ * payload bytes, malloc'd. */
 bool
 pj_jws_verify(const char *token, size_t token_len,
 			  const char *key, size_t key_len,
 			  const char *const *algs, int nalgs,
-			  pj_key_cache *cache,
 			  pj_jws *out, pj_error *err)
+{
+	return pj_jws_verify_cached(token, token_len, key, key_len, algs, nalgs,
+								NULL, out, err);
+}
+
+/* pj_jws_verify_cached is pj_jws_verify with a key cache, which may be
+ * NULL; the caller empties the cache whenever the key text changes. */
+bool
+pj_jws_verify_cached(const char *token, size_t token_len,
+					 const char *key, size_t key_len,
+					 const char *const *algs, int nalgs,
+					 pj_key_cache *cache,
+					 pj_jws *out, pj_error *err)
 {
 	size_t		dot1 = 0,
 				dot2 = 0;

@@ -46,8 +46,12 @@ typedef struct pj_jws
 extern bool pj_jws_verify(const char *token, size_t token_len,
 						  const char *key, size_t key_len,
 						  const char *const *algs, int nalgs,
-						  pj_key_cache *cache,
 						  pj_jws *out, pj_error *err);
+extern bool pj_jws_verify_cached(const char *token, size_t token_len,
+								 const char *key, size_t key_len,
+								 const char *const *algs, int nalgs,
+								 pj_key_cache *cache,
+								 pj_jws *out, pj_error *err);
 extern void pj_jws_free(pj_jws *jws);
 extern void pj_key_cache_free(pj_key_cache *cache);
 

@@ -212,8 +212,8 @@ token_verify_jws(const char *token, size_t token_len, const char *key,
 	pj_jws		jws;
 	pj_error	err;
 
-	if (!pj_jws_verify(token, token_len, key, strlen(key), algs, nalgs, cache,
-					   &jws, &err))
+	if (!pj_jws_verify_cached(token, token_len, key, strlen(key), algs, nalgs,
+							  cache, &jws, &err))
 		token_report(&err);
 	return token_payload_copy(&jws, payload_len);
 }

@@ -47,7 +47,7 @@ run_one(const char *token, const char *key, const char *const *algs, int nalgs,
 {
 	pj_jws		jws;
 
-	if (!pj_jws_verify(token, strlen(token), key, strlen(key), algs, nalgs, NULL, &jws, err))
+	if (!pj_jws_verify(token, strlen(token), key, strlen(key), algs, nalgs, &jws, err))
 		return false;
 	pj_jws_free(&jws);
 	return true;
