@@ -89,9 +89,16 @@ token_sqlstate(const pj_error *err)
 static const char *
 token_when_str(double when)
 {
-	TimestampTz ts = (TimestampTz) ((when - (double) UNIX_TO_PG_EPOCH_SECS) *
-									USECS_PER_SEC);
+	double		secs = when - (double) UNIX_TO_PG_EPOCH_SECS;
+	TimestampTz ts;
 
+	/* clamp before converting: an out-of-range double is undefined behaviour */
+	if (secs >= (double) (END_TIMESTAMP / USECS_PER_SEC))
+		ts = END_TIMESTAMP - 1;
+	else if (secs <= (double) (MIN_TIMESTAMP / USECS_PER_SEC))
+		ts = MIN_TIMESTAMP;
+	else
+		ts = (TimestampTz) (secs * USECS_PER_SEC);
 	return timestamptz_to_str(ts);
 }
 
