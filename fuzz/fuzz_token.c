@@ -93,6 +93,9 @@ static const char *const all_algs[] = {
 
 static EVP_PKEY *signer;
 
+/* one PEM key cache per fixture key: the key texts never change */
+static pj_key_cache caches[4];
+
 /* b64url_encode writes unpadded base64url; out needs 4 * (n + 2) / 3 + 1 bytes. */
 static size_t
 b64url_encode(const unsigned char *in, size_t n, char *out)
@@ -215,21 +218,34 @@ mode_token(const uint8_t *data, size_t size)
 {
 	int			k = size > 0 ? data[0] % 4 : 0;
 	int			nalgs = size > 1 ? 1 + data[1] % 10 : 10;
-	pj_jws		out;
-	pj_error	err;
+	pj_jws		out,
+				out2;
+	pj_error	err,
+				err2;
+	bool		ok,
+				ok2;
 
 	if (size < 2)
 		return;
-	if (pj_jws_verify((const char *) data + 2, size - 2, keys[k], strlen(keys[k]),
-					  all_algs + (10 - nalgs), nalgs, &out, &err))
+	ok = pj_jws_verify_cached((const char *) data + 2, size - 2, keys[k], strlen(keys[k]),
+							  all_algs + (10 - nalgs), nalgs, &caches[k], &out, &err);
+	ok2 = pj_jws_verify((const char *) data + 2, size - 2, keys[k], strlen(keys[k]),
+						all_algs + (10 - nalgs), nalgs, &out2, &err2);
+	CHECK(ok == ok2 && (ok || err.code == err2.code),
+		  "the key cache changes the answer: %d %d (%s / %s)", ok, ok2,
+		  ok ? "" : err.message, ok2 ? "" : err2.message);
+	if (ok)
 	{
 		/* only a token signed by a fixture key can get here */
+		CHECK(out.payload_len == out2.payload_len &&
+			  memcmp(out.payload, out2.payload, out.payload_len) == 0, "payloads differ");
 		pj_jws_free(&out);
+		pj_jws_free(&out2);
 	}
 	else
 	{
 		check_error(&err);
-		CHECK(out.payload == NULL, "payload left on failure");
+		CHECK(out.payload == NULL && out2.payload == NULL, "payload left on failure");
 	}
 }
 
@@ -271,6 +287,7 @@ mode_signed(const uint8_t *data, size_t size)
 	bool		hdr_ok;
 	static const char *const algs[] = {"RS256", "EdDSA"};
 	const char *key = (size > 0 && (data[size - 1] & 1)) ? jwks : ed25519_public;
+	pj_key_cache *cache = key == jwks ? &caches[3] : &caches[2];
 
 	if (sep == NULL)
 		return;
@@ -281,7 +298,7 @@ mode_signed(const uint8_t *data, size_t size)
 
 	pj_error_clear(&err);
 	hdr_ok = pj_header_parse(h, hlen, &hdr, &err);
-	if (pj_jws_verify(tok, len, key, strlen(key), algs, 2, &out, &err))
+	if (pj_jws_verify_cached(tok, len, key, strlen(key), algs, 2, cache, &out, &err))
 	{
 		pj_claims_opts opts;
 		pj_error	cerr;
@@ -320,9 +337,9 @@ mode_signed(const uint8_t *data, size_t size)
 
 			tok[i] = tok[i] == 'A' ? 'B' : 'A';
 			if (!(i == len - 1))	/* the last char carries padding bits */
-				CHECK(!pj_jws_verify(tok, len, ed25519_public, strlen(ed25519_public), algs, 2, &out, &err),
+				CHECK(!pj_jws_verify_cached(tok, len, ed25519_public, strlen(ed25519_public), algs, 2, &caches[2], &out, &err),
 					  "a damaged signature verified");
-			else if (pj_jws_verify(tok, len, ed25519_public, strlen(ed25519_public), algs, 2, &out, &err))
+			else if (pj_jws_verify_cached(tok, len, ed25519_public, strlen(ed25519_public), algs, 2, &caches[2], &out, &err))
 				CHECK(0, "a damaged signature verified");
 			tok[i] = saved;
 			/* one character less: a wrong length */
@@ -339,6 +356,7 @@ mode_key(const uint8_t *data, size_t size)
 	pj_header	hdr;
 	EVP_PKEY   *pkey = NULL;
 	pj_error	err;
+	pj_key_cache cache = {0};
 	char		hjson[160];
 	size_t		n;
 
@@ -349,9 +367,15 @@ mode_key(const uint8_t *data, size_t size)
 	pj_error_clear(&err);
 	if (!pj_header_parse((const unsigned char *) hjson, n, &hdr, &err))
 		abort();
-	if (pj_key_load((const char *) data + 2, size - 2, &hdr, &pkey, &err))
+	if (pj_key_load((const char *) data + 2, size - 2, &hdr, &cache, &pkey, &err))
 	{
+		EVP_PKEY   *again = NULL;
+
 		CHECK(pkey != NULL, "no key");
+		/* a second load of the same text (from the cache, for PEM) succeeds too */
+		CHECK(pj_key_load((const char *) data + 2, size - 2, &hdr, &cache, &again, &err) &&
+			  again != NULL, "a key loaded once fails the second time");
+		EVP_PKEY_free(again);
 		if (!pj_key_fits(pkey, &hdr, &err))
 			check_error(&err);
 		EVP_PKEY_free(pkey);
@@ -362,6 +386,7 @@ mode_key(const uint8_t *data, size_t size)
 		CHECK(pkey == NULL, "key left on failure");
 	}
 	pj_header_free(&hdr);
+	pj_key_cache_free(&cache);
 	ERR_clear_error();
 }
 
