@@ -247,6 +247,36 @@ SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:EXT:
 -- A credential selector that is not a UUID is exact text.
 SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11": true}}'::jsonb, 'events', 's', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::text, NULL) AS half_brace;
 
+-- UUID spellings, differentially against PostgreSQL's own uuid input:
+-- 16384 spellings of one UUID (hyphens after digits 2, 4, 7, 8, ..., 31
+-- and 32, an opening and a closing brace, upper case) must match a
+-- credential:<uuid> rule exactly when uuid_in accepts them, both as the
+-- argument and as the selector.  Expect no disagreement.
+CREATE FUNCTION hostile_is_uuid(t text) RETURNS bool
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	RETURN t::uuid = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid;
+EXCEPTION WHEN invalid_text_representation THEN
+	RETURN false;
+END
+$$;
+CREATE TEMP TABLE hostile_spellings AS
+SELECT g, (CASE WHEN g & 2048 <> 0 THEN '{' ELSE '' END) ||
+		  (SELECT string_agg(CASE WHEN g & 8192 <> 0 AND i % 3 = 0 THEN upper(substr(h, i, 1)) ELSE substr(h, i, 1) END ||
+							 CASE WHEN EXISTS (SELECT 1 FROM unnest('{2,4,7,8,12,16,20,24,28,31,32}'::int[]) WITH ORDINALITY p(pos, k)
+											   WHERE p.pos = i AND (g >> (k::int - 1)) & 1 = 1)
+								  THEN '-' ELSE '' END, '' ORDER BY i)
+			 FROM (SELECT 'a0eebc999c0b4ef8bb6d6bb9bd380a11'::text AS h) x, generate_series(1, 32) i) ||
+		  (CASE WHEN g & 4096 <> 0 THEN '}' ELSE '' END) AS s
+  FROM generate_series(0, 16383) g;
+SELECT count(*) AS spellings,
+	   count(*) FILTER (WHERE hostile_is_uuid(s)) AS uuid_in_accepts,
+	   count(*) FILTER (WHERE hostile_is_uuid(s) <> paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11": true}}'::jsonb,
+																	 'events', 's', s, NULL)) AS argument_disagreements,
+	   count(*) FILTER (WHERE hostile_is_uuid(s) <> paragon_allowed(jsonb_build_object('urn:useparagon:connect:permissions', jsonb_build_object('credential:' || s, true)),
+																	 'events', 's', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'::text, NULL)) AS selector_disagreements
+  FROM hostile_spellings;
+
 -- Malformed tokens against paragon_verify_token: each must be refused
 -- (28000 for the token, 22023 for a key or option problem) and none may
 -- yield claims; the first row is the unmodified token, as a control.
