@@ -312,6 +312,16 @@ mode_signed(const uint8_t *data, size_t size)
 		pj_error_clear(&cerr);
 		if (!pj_claims_check(out.payload, out.payload_len, &opts, &cerr))
 			check_error(&cerr);
+		else
+		{
+			/* accepted claims are one strict JSON object: no duplicate names */
+			json_error_t jerr;
+			json_t	   *v = json_loadb((const char *) out.payload, out.payload_len,
+									   JSON_REJECT_DUPLICATES, &jerr);
+
+			CHECK(v != NULL && json_is_object(v), "accepted claims that are not one strict JSON object");
+			json_decref(v);
+		}
 		pj_jws_free(&out);
 	}
 	else
@@ -408,9 +418,9 @@ mode_claims(const uint8_t *data, size_t size)
 	else
 	{
 		json_error_t jerr;
-		json_t	   *v = json_loadb((const char *) data + 1, size - 1, 0, &jerr);
+		json_t	   *v = json_loadb((const char *) data + 1, size - 1, JSON_REJECT_DUPLICATES, &jerr);
 
-		CHECK(v != NULL && json_is_object(v), "accepted claims that are not a JSON object");
+		CHECK(v != NULL && json_is_object(v), "accepted claims that are not one strict JSON object");
 		json_decref(v);
 	}
 }
