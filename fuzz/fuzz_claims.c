@@ -627,6 +627,25 @@ check_target(const pp_policy *p, btarget b, int use_star)
 	if (V.complete)
 		CHECK(vis == (bool) brute_visible_definition(&b),
 			  "pp_visible %d, §7 definition gives %d at %s", vis, !vis, desc);
+
+	/* a credential given as 16 bytes (the uuid overloads) answers the same */
+	if (b.depth >= 2 && b.m[1].specified)
+	{
+		unsigned char u[16];
+
+		if (pp_uuid_parse(b.m[1].s, b.m[1].len, u))
+		{
+			pp_target	tu;
+			pp_decision du;
+
+			pp_target_init(&tu, b.m[0].specified ? b.m[0].s : NULL, b.m[0].len, NULL, 0, u,
+						   b.depth == 3 ? (b.m[2].specified ? b.m[2].s : "*") : NULL,
+						   b.depth == 3 ? (b.m[2].specified ? b.m[2].len : 1) : 0);
+			pp_decide(p, &tu, &du);
+			CHECK(du.kind == d.kind && du.perms == d.perms && pp_visible(p, &tu) == vis,
+				  "a uuid credential argument answers differently from its text at %s", desc);
+		}
+	}
 }
 
 /* answers fingerprints a policy's answers over the vocabulary, for key-order checks. */
