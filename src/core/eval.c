@@ -38,49 +38,71 @@ resolve(const pp_policy *p, const pp_target *t, uint32_t r[PP_MAX_DEPTH])
 }
 
 /*
+ * Shapes: a rule's id classes (0 none, 1 wildcard, 2 exact) per level as
+ * shape = c1 + 3 c2 + 9 c3.  Since the configuration class weighs most,
+ * a larger shape number is a more specific rule: trying shapes from 26
+ * down is the specificity order.  shape_class[l][c] is the set of shapes
+ * whose class at level l is c.
+ */
+static const uint32_t shape_class[PP_MAX_DEPTH][3] = {
+	{0x1249249, 0x2492492, 0x4924924},
+	{0x01c0e07, 0x0e07038, 0x70381c0},
+	{0x00001ff, 0x003fe00, 0x7fc0000},
+};
+
+/*
  * lookup_point returns the most specific rule matching a point of the
- * given depth whose members resolve to r, or -1.
+ * given depth whose members resolve to r, or -1.  It probes only the
+ * shapes that the policy uses and the point admits (an exact class needs
+ * a member that an exact selector names, any key needs a level within
+ * the depth), most specific first.
  */
 static int64_t
 lookup_point(const pp_policy *p, int depth, const uint32_t r[PP_MAX_DEPTH])
 {
-	uint32_t	cand[PP_MAX_DEPTH][3];
-	int			ncand[PP_MAX_DEPTH];
+	uint32_t	m = p->pattern_mask;
 	int			l,
-				a,
-				b,
-				c;
+				shape;
 
 	for (l = 0; l < PP_MAX_DEPTH; l++)
 	{
-		int			n = 0;
+		uint32_t	admit = shape_class[l][0];
 
 		if (l < depth)
 		{
+			admit |= shape_class[l][1];
 			if (r[l] >= PP_ID_FIRST)
-				cand[l][n++] = r[l];
-			cand[l][n++] = PP_ID_WILDCARD;
+				admit |= shape_class[l][2];
 		}
-		cand[l][n++] = PP_ID_NONE;
-		ncand[l] = n;
+		m &= admit;
 	}
 
-	for (a = 0; a < ncand[2]; a++)
-		for (b = 0; b < ncand[1]; b++)
-			for (c = 0; c < ncand[0]; c++)
-			{
-				uint32_t	k1 = cand[0][c],
-							k2 = cand[1][b],
-							k3 = cand[2][a];
-				int			shape = PP_ID_CLASS(k1) + 3 * PP_ID_CLASS(k2) + 9 * PP_ID_CLASS(k3);
-				int64_t		idx;
+	while (m != 0)
+	{
+		int			c1,
+					c2,
+					c3;
+		int64_t		idx;
 
-				if (!(p->pattern_mask & (1u << shape)))
-					continue;
-				idx = pp_tab3_get(&p->node_index, k1, k2, k3);
-				if (idx >= 0 && p->nodes[idx].kind != PP_NODE_CONTAINER)
-					return idx;
-			}
+		/* the most specific shape left: the highest bit */
+#if defined(__GNUC__) || defined(__clang__)
+		shape = 31 - __builtin_clz(m);
+#else
+		for (shape = 26; !(m & (1u << shape)); shape--)
+			;
+#endif
+		m &= ~(1u << shape);
+		c1 = shape % 3;
+		c2 = (shape / 3) % 3;
+		c3 = shape / 9;
+		/* class 2 is the member's id; 1 and 0 are the wildcard and none ids */
+		idx = pp_tab3_get(&p->node_index,
+						  c1 == 2 ? r[0] : (uint32_t) c1,
+						  c2 == 2 ? r[1] : (uint32_t) c2,
+						  c3 == 2 ? r[2] : (uint32_t) c3);
+		if (idx >= 0 && p->nodes[idx].kind != PP_NODE_CONTAINER)
+			return idx;
+	}
 	return -1;
 }
 

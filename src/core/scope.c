@@ -35,8 +35,11 @@ pp_perm_lookup(const char *name, size_t len)
 {
 	int			i;
 
+	/* lengths of perm_names, so a per-row lookup calls no strlen */
+	static const uint8_t perm_lens[PP_PERM_COUNT] = {16, 12, 13, 14, 13, 14, 9, 6, 9};
+
 	for (i = 0; i < PP_PERM_COUNT; i++)
-		if (strlen(perm_names[i]) == len && memcmp(perm_names[i], name, len) == 0)
+		if (perm_lens[i] == len && memcmp(perm_names[i], name, len) == 0)
 			return i;
 	return -1;
 }

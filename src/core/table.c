@@ -64,9 +64,26 @@ pp_hash_bytes(const void *data, size_t len, uint64_t seed)
 	}
 	if (len > 0)
 	{
-		uint64_t	w = 0;
+		/*
+		 * The tail of 1 to 7 bytes, read without a loop or a byte-wise copy
+		 * (a memcpy of a variable length into w followed by an 8-byte load
+		 * stalls on store forwarding): two overlapping 4-byte reads, or
+		 * the first, middle and last bytes.  The length is in the seed, so
+		 * the overlap loses nothing.
+		 */
+		uint64_t	w;
 
-		memcpy(&w, p, len);
+		if (len >= 4)
+		{
+			uint32_t	a,
+						b;
+
+			memcpy(&a, p, 4);
+			memcpy(&b, p + len - 4, 4);
+			w = (uint64_t) a | ((uint64_t) b << 32);
+		}
+		else
+			w = (uint64_t) p[0] | ((uint64_t) p[len / 2] << 8) | ((uint64_t) p[len - 1] << 16);
 		h = (h ^ w) * 0x94D049BB133111EBULL;
 	}
 	h ^= h >> 29;
