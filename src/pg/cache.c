@@ -15,6 +15,12 @@
  *	   first, then memcmp): one comparison, no hashing.  A pointer alone
  *	   is never trusted for other arguments, since a freed tuple's memory
  *	   can be reused at the same address for another token.
+ *	2b. The claims are toasted out of line and their TOAST pointer (the
+ *	   relation and value OID, not the address) is the one last seen, as
+ *	   for (SELECT claims FROM tokens WHERE ...): a stored TOAST value is
+ *	   never changed in place, and its OID cannot name another value
+ *	   while a snapshot that saw it is active, so the pointer identifies
+ *	   the bytes without fetching and decompressing them on every row.
  *	3. A bounded table of up to PP_CACHE_ENTRIES policies found by a hash
  *	   of the bytes, then compared byte for byte; so a join of a few
  *	   hundred tokens with many rows does not recompile whichever side
@@ -31,6 +37,7 @@
  */
 #include "postgres.h"
 
+#include "access/detoast.h"
 #include "common/hashfn.h"
 #include "nodes/primnodes.h"
 #include "utils/memutils.h"
@@ -57,6 +64,8 @@ typedef struct PolicyCache
 	MemoryContext mcxt;
 	bool		arg_stable;		/* the claims argument is a Const */
 	const void *last_ptr;		/* datum pointer last seen */
+	bool		last_toast_valid;	/* last_toast holds the last claims' pointer */
+	struct varatt_external last_toast;	/* TOAST pointer last seen */
 	int			last;			/* entry used last, or -1 */
 	uint64		clock;
 	int			nentries;
@@ -227,10 +236,24 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 	Size		len;
 	uint64		hash;
 	int			i;
+	bool		is_toast = false;
+	struct varatt_external toast;
 
 	/* tier 1: an argument fixed for this call site, same datum */
 	if (c->arg_stable && c->last >= 0 && DatumGetPointer(raw) == c->last_ptr)
 		return c->entries[c->last].compiled.policy;
+
+	/* tier 2b: the same out-of-line TOAST value as last time */
+	if (VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(raw)))
+	{
+		VARATT_EXTERNAL_GET_POINTER(toast, DatumGetPointer(raw));
+		is_toast = true;
+		if (c->last >= 0 && c->last_toast_valid &&
+			memcmp(&toast, &c->last_toast, sizeof(toast)) == 0)
+			return c->entries[c->last].compiled.policy;
+	}
+	/* recorded below only once an entry for these bytes is found or made */
+	c->last_toast_valid = false;
 
 	/* read the bytes in place when the datum is not compressed or external */
 	v = PG_DETOAST_DATUM_PACKED(raw);
@@ -241,6 +264,11 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 	if (c->last >= 0 && entry_matches(&c->entries[c->last], data, len))
 	{
 		c->last_ptr = DatumGetPointer(raw);
+		if (is_toast)
+		{
+			c->last_toast = toast;
+			c->last_toast_valid = true;
+		}
 		return c->entries[c->last].compiled.policy;
 	}
 
@@ -256,6 +284,11 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 				c->entries[i].lastuse = ++c->clock;
 				c->last = i;
 				c->last_ptr = DatumGetPointer(raw);
+				if (is_toast)
+				{
+					c->last_toast = toast;
+					c->last_toast_valid = true;
+				}
 				return c->entries[i].compiled.policy;
 			}
 		}
@@ -264,5 +297,10 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 	i = cache_insert(c, raw, data, len, hash);
 	c->last = i;
 	c->last_ptr = DatumGetPointer(raw);
+	if (is_toast)
+	{
+		c->last_toast = toast;
+		c->last_toast_valid = true;
+	}
 	return c->entries[i].compiled.policy;
 }
