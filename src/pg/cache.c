@@ -5,7 +5,7 @@
  *
  * A qual such as paragon_allowed((SELECT claims), ...) is called once per
  * row with the same claims, so the compiled policy is kept in fn_extra,
- * allocated in fn_mcxt, and lives as long as the expression does.  Three
+ * allocated in fn_mcxt, and lives as long as the expression does.  Four
  * tiers, cheapest first:
  *
  *	1. The claims argument is a Const of the plan (fixed for the life of
@@ -21,6 +21,11 @@
  *	   never changed in place, and its OID cannot name another value
  *	   while a snapshot that saw it is active, so the pointer identifies
  *	   the bytes without fetching and decompressing them on every row.
+ *	   The pointer is trusted within one top-level statement only (same
+ *	   transaction, same statement start): the statement's snapshot keeps
+ *	   the value from being vacuumed away, whereas PL/pgSQL keeps a cache
+ *	   across statements, between which the OID could in principle be
+ *	   freed and, after OID wraparound, reused.
  *	3. A bounded table of up to PP_CACHE_ENTRIES policies found by a hash
  *	   of the bytes, then compared byte for byte; so a join of a few
  *	   hundred tokens with many rows does not recompile whichever side
@@ -38,8 +43,10 @@
 #include "postgres.h"
 
 #include "access/detoast.h"
+#include "access/xact.h"
 #include "common/hashfn.h"
 #include "nodes/primnodes.h"
+#include "storage/proc.h"
 #include "utils/memutils.h"
 
 #include "pg_policy.h"
@@ -66,6 +73,8 @@ typedef struct PolicyCache
 	const void *last_ptr;		/* datum pointer last seen */
 	bool		last_toast_valid;	/* last_toast holds the last claims' pointer */
 	struct varatt_external last_toast;	/* TOAST pointer last seen */
+	LocalTransactionId last_toast_lxid; /* ... in this transaction */
+	TimestampTz last_toast_stmt;	/* ... and this top-level statement */
 	int			last;			/* entry used last, or -1 */
 	uint64		clock;
 	int			nentries;
@@ -110,6 +119,16 @@ cache_get(FunctionCallInfo fcinfo, int argno)
 		fcinfo->flinfo->fn_extra = c;
 	}
 	return c;
+}
+
+/* remember_toast records the TOAST pointer of the claims just matched. */
+static inline void
+remember_toast(PolicyCache *c, const struct varatt_external *toast)
+{
+	c->last_toast = *toast;
+	c->last_toast_lxid = MyProc->lxid;
+	c->last_toast_stmt = GetCurrentStatementStartTimestamp();
+	c->last_toast_valid = true;
 }
 
 /* entry_matches compares an entry's bytes with the claims'. */
@@ -249,7 +268,9 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 		VARATT_EXTERNAL_GET_POINTER(toast, DatumGetPointer(raw));
 		is_toast = true;
 		if (c->last >= 0 && c->last_toast_valid &&
-			memcmp(&toast, &c->last_toast, sizeof(toast)) == 0)
+			memcmp(&toast, &c->last_toast, sizeof(toast)) == 0 &&
+			c->last_toast_lxid == MyProc->lxid &&
+			c->last_toast_stmt == GetCurrentStatementStartTimestamp())
 			return c->entries[c->last].compiled.policy;
 	}
 	/* recorded below only once an entry for these bytes is found or made */
@@ -266,8 +287,7 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 		c->last_ptr = DatumGetPointer(raw);
 		if (is_toast)
 		{
-			c->last_toast = toast;
-			c->last_toast_valid = true;
+			remember_toast(c, &toast);
 		}
 		return c->entries[c->last].compiled.policy;
 	}
@@ -286,8 +306,7 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 				c->last_ptr = DatumGetPointer(raw);
 				if (is_toast)
 				{
-					c->last_toast = toast;
-					c->last_toast_valid = true;
+					remember_toast(c, &toast);
 				}
 				return c->entries[i].compiled.policy;
 			}
@@ -299,8 +318,7 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 	c->last_ptr = DatumGetPointer(raw);
 	if (is_toast)
 	{
-		c->last_toast = toast;
-		c->last_toast_valid = true;
+		remember_toast(c, &toast);
 	}
 	return c->entries[i].compiled.policy;
 }
