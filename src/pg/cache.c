@@ -26,6 +26,12 @@
  *	   the value from being vacuumed away, whereas PL/pgSQL keeps a cache
  *	   across statements, between which the OID could in principle be
  *	   freed and, after OID wraparound, reused.
+ *	2c. The entry last found for a datum at this address, verified byte
+ *	   for byte: the address only picks the candidate, so a reused
+ *	   address costs a failed comparison, never a wrong policy.  When
+ *	   the claims change on every row but come from a few tuples that
+ *	   stay put (the inner side of a join over a tokens table), this
+ *	   answers with one memcmp instead of hashing the bytes.
  *	3. A bounded table of up to PP_CACHE_ENTRIES policies found by a hash
  *	   of the bytes, then compared byte for byte; so a join of a few
  *	   hundred tokens with many rows does not recompile whichever side
@@ -54,6 +60,7 @@
 #define PP_CACHE_ENTRIES	1024
 #define PP_CACHE_BUCKETS	2048	/* power of two, twice the entries */
 #define PP_CACHE_BYTES		((Size) 64 * 1024 * 1024)
+#define PP_ADDR_SLOTS		1024	/* power of two: address -> entry hints */
 
 typedef struct CacheEntry
 {
@@ -82,7 +89,15 @@ typedef struct PolicyCache
 	Size		mem;
 	CacheEntry *entries;
 	int		   *buckets;		/* PP_CACHE_BUCKETS heads, or NULL */
+	int		   *addr_hint;		/* PP_ADDR_SLOTS entry indexes (or -1), or NULL */
 } PolicyCache;
+
+/* addr_slot maps a datum address to its hint slot. */
+static inline int
+addr_slot(const void *ptr)
+{
+	return (int) (((((uint64) (uintptr_t) ptr) * UINT64CONST(0x9E3779B97F4A7C15)) >> 54) & (PP_ADDR_SLOTS - 1));
+}
 
 /*
  * arg_is_const tells whether argument argno of the call is a Const of the
@@ -210,6 +225,8 @@ cache_insert(PolicyCache *c, Datum raw, const char *data, Size len, uint64 hash)
 	{
 		c->buckets = MemoryContextAlloc(c->mcxt, sizeof(int) * PP_CACHE_BUCKETS);
 		memset(c->buckets, -1, sizeof(int) * PP_CACHE_BUCKETS);
+		c->addr_hint = MemoryContextAlloc(c->mcxt, sizeof(int) * PP_ADDR_SLOTS);
+		memset(c->addr_hint, -1, sizeof(int) * PP_ADDR_SLOTS);
 		c->maxentries = 4;
 		c->entries = MemoryContextAlloc(c->mcxt, sizeof(CacheEntry) * c->maxentries);
 	}
@@ -292,6 +309,21 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 		return c->entries[c->last].compiled.policy;
 	}
 
+	/* tier 2c: the entry last found at this address, if the bytes match */
+	if (c->addr_hint != NULL)
+	{
+		i = c->addr_hint[addr_slot(DatumGetPointer(raw))];
+		if (i >= 0 && i < c->nentries && entry_matches(&c->entries[i], data, len))
+		{
+			c->entries[i].lastuse = ++c->clock;
+			c->last = i;
+			c->last_ptr = DatumGetPointer(raw);
+			if (is_toast)
+				remember_toast(c, &toast);
+			return c->entries[i].compiled.policy;
+		}
+	}
+
 	/* tier 3: the table */
 	paragon_check_claims_size(len);
 	hash = hash_bytes_extended((const unsigned char *) data, (int) len, 0);
@@ -304,6 +336,7 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 				c->entries[i].lastuse = ++c->clock;
 				c->last = i;
 				c->last_ptr = DatumGetPointer(raw);
+				c->addr_hint[addr_slot(DatumGetPointer(raw))] = i;
 				if (is_toast)
 				{
 					remember_toast(c, &toast);
@@ -316,6 +349,7 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 	i = cache_insert(c, raw, data, len, hash);
 	c->last = i;
 	c->last_ptr = DatumGetPointer(raw);
+	c->addr_hint[addr_slot(DatumGetPointer(raw))] = i;
 	if (is_toast)
 	{
 		remember_toast(c, &toast);
