@@ -231,13 +231,11 @@ SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration: s"
 	   paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:s ": true}}'::jsonb, 'events', 's', NULL::text, NULL) AS space_after_s,
 	   paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:* ": true}}'::jsonb, 'events', 's', NULL::text, NULL) AS star_space,
 	   paragon_allowed('{"urn:useparagon:connect:permissions": {"configuration:ext: team": true}}'::jsonb, 'events', 's', 'c'::text, 'team') AS ext_space;
--- "configuration:ext:*" is the External ID "*", not the wildcard; a "*"
--- argument is the unspecified member, so no check can reach that rule;
--- the integration is still visible (§7: a configuration whose External ID
--- is "*" may exist beneath it).
-SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"configuration:ext:*": true}}'::jsonb, 'events', 's', 'c'::text, 'x') AS ext_star_x,
-	   paragon_allowed('{"urn:useparagon:connect:permissions": {"configuration:ext:*": true}}'::jsonb, 'events', 's', 'c'::text, '*') AS ext_star_star,
-	   paragon_visible('{"urn:useparagon:connect:permissions": {"configuration:ext:*": true}}'::jsonb, 's', NULL::text, NULL) AS ext_star_visible;
+-- "configuration:ext:*" would be the External ID "*", not the wildcard; a
+-- "*" argument is the unspecified member, so no check could reach that
+-- rule and a deny written so would match nothing: it is refused.
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"configuration:ext:*": false}}'::jsonb, 'events', 's', 'c'::text, 'x') AS ext_star_x;
+SELECT paragon_claims_errors('{"urn:useparagon:connect:permissions": {"integration:s": {"configuration:ext:*": true}}}');
 -- Prefixes are case-sensitive both ways: "credential:EXT:a" is no External
 -- ID selector (only "credential:ext:" is refused) but the credential whose
 -- ID is the text "EXT:a", and it matches nothing else.

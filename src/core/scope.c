@@ -208,7 +208,16 @@ pp_scope_parse(const char *key, size_t len, pp_scope *out, const char **hint)
 				*hint = "Give the External ID after \"configuration:ext:\".";
 				return "empty selector in scope \"%s\"";
 			}
-			/* exact even when it is "*": only "configuration:*" is the wildcard */
+			/*
+			 * The External ID "*" could never be asked about (a "*" argument
+			 * is the unspecified configuration), so a deny written this way
+			 * would silently match nothing: refuse it, as credential:ext:.
+			 */
+			if (sel_len == 1 && sel[0] == '*')
+			{
+				*hint = "Use \"configuration:*\" for every configuration.";
+				return "External ID \"*\" in scope \"%s\" can never be matched";
+			}
 			out->sel = sel;
 			out->sel_len = sel_len;
 			return NULL;

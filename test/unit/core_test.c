@@ -398,9 +398,10 @@ test_unspecified(void)
 	ALLOWED("{" P ": {\"integration:s \": true}}", "events", "s", NULL, NULL, false);
 	/* integration names are case-sensitive */
 	ALLOWED("{" P ": {\"integration:Salesforce\": true}}", "events", "salesforce", NULL, NULL, false);
-	/* "configuration:ext:*" is the External ID "*", which a "*" argument (unspecified) never is */
-	ALLOWED("{" P ": {\"configuration:ext:*\": true}}", "events", "s", C1, "x", false);
-	ALLOWED("{" P ": {\"configuration:ext:*\": true}}", "events", "s", C1, "*", false);
+	/* "configuration:ext:*" would name the External ID "*", which no check can reach: refused */
+	ERROR("{" P ": {\"configuration:ext:*\": false}}", PP_ERR_CLAIMS,
+		  "External ID \"*\" in scope \"configuration:ext:*\" can never be matched",
+		  "$.\"urn:useparagon:connect:permissions\".\"configuration:ext:*\"");
 	ALLOWED("{" P ": {\"configuration:*\": true}}", "events", "s", C1, "*", true);
 	/* External IDs may hold spaces and colons */
 	ALLOWED("{" P ": {\"configuration:ext:a: b:c\": true}}", "events", "s", C1, "a: b:c", true);
