@@ -118,3 +118,9 @@ EXTRA_CLEAN += fuzz/fuzz_claims fuzz/fuzz_token
 
 # PGXS tracks no header dependencies: rebuild every object when any header changes
 $(OBJS) $(CLI_OBJS): $(wildcard src/*/*.h)
+
+# the benchmark on a throwaway cluster (bench/run.sh): writes
+# bench/results.md and docs/bench.png; under 10 minutes on 2 cores
+bench:
+	bash bench/run.sh
+.PHONY: bench
