@@ -19,7 +19,8 @@ make -s install >/dev/null
 bindir=$(pg_config --bindir)
 work=$(mktemp -d /tmp/paragon_perm_demo.XXXXXX)
 chown postgres "$work"
-as_pg() { runuser -u postgres -- "$@"; }
+# from /: postgres may not be able to enter this checkout (a clone under /root)
+as_pg() { (cd / && runuser -u postgres -- "$@"); }
 cleanup() {
 	as_pg "$bindir/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
 	rm -rf "$work"

@@ -35,8 +35,8 @@ cp -r sql expected "$work/"
 chown -R postgres "$work"
 tests=$(make -s --no-print-directory print-regress)
 echo "== pg_regress: $tests"
-if runuser -u postgres -- "$regress" --inputdir="$work" --outputdir="$work" \
-	--temp-instance="$work/instance" --bindir="$bindir" $tests; then
+if (cd "$work" && runuser -u postgres -- "$regress" --inputdir="$work" --outputdir="$work" \
+	--temp-instance="$work/instance" --bindir="$bindir" $tests); then
 	passed=$((passed + 1))
 else
 	failed=$((failed + 1))

@@ -35,7 +35,8 @@ PG_CONFIG=${PG_CONFIG:-$(command -v pg_config)}
 bindir=$("$PG_CONFIG" --bindir)
 work=$(mktemp -d /tmp/paragon_perm_leak.XXXXXX)
 chown postgres "$work"
-as_pg() { runuser -u postgres -- "$@"; }
+# from /: postgres may not be able to enter this checkout (a clone under /root)
+as_pg() { (cd / && runuser -u postgres -- "$@"); }
 cleanup() {
 	as_pg "$bindir/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
 	rm -rf "$work"

@@ -16,6 +16,10 @@
 # Prints "cli: N passed, M failed" last; exits non-zero on any failure.
 set -uo pipefail
 
+# cd_root_runuser runs a command as postgres from /: postgres may not be
+# able to enter this checkout (a clone under /root, say).
+cd_root_runuser() { (cd / && runuser -u postgres -- "$@"); }
+
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 PG_CONFIG=${PG_CONFIG:-$(command -v pg_config)}
@@ -39,23 +43,23 @@ tmp=$(mktemp -d /tmp/paragon_perm_cli.XXXXXX)
 chown postgres "$tmp"
 cleanup() {
 	if [ -f "$tmp/data/postmaster.pid" ]; then
-		runuser -u postgres -- "$bindir/pg_ctl" -D "$tmp/data" -m immediate -w stop >/dev/null 2>&1
+		cd_root_runuser "$bindir/pg_ctl" -D "$tmp/data" -m immediate -w stop >/dev/null 2>&1
 	fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-if ! runuser -u postgres -- "$bindir/initdb" -D "$tmp/data" -A trust >"$tmp/initdb.log" 2>&1; then
+if ! cd_root_runuser "$bindir/initdb" -D "$tmp/data" -A trust >"$tmp/initdb.log" 2>&1; then
 	cat "$tmp/initdb.log"; echo "cli: 0 passed, 1 failed"; exit 1
 fi
-if ! runuser -u postgres -- "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
+if ! cd_root_runuser "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
 	-o "-c listen_addresses='' -c unix_socket_directories=$tmp" start >/dev/null; then
 	cat "$tmp/server.log"; echo "cli: 0 passed, 1 failed"; exit 1
 fi
 
 # sql runs SQL read from standard input; tuples only, unaligned, stop on error.
 sql() {
-	runuser -u postgres -- "$bindir/psql" -h "$tmp" -d postgres -X -q -At \
+	cd_root_runuser "$bindir/psql" -h "$tmp" -d postgres -X -q -At \
 		-v ON_ERROR_STOP=1 "$@"
 }
 
