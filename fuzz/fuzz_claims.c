@@ -628,27 +628,6 @@ check_target(const pp_policy *p, btarget b, int use_star)
 		CHECK(vis == (bool) brute_visible_definition(&b),
 			  "pp_visible %d, §7 definition gives %d at %s", vis, !vis, desc);
 
-	/*
-	 * with a memo of resolved members (kept across targets and inputs, so
-	 * stale entries and other policies' entries are exercised) it answers
-	 * the same, twice
-	 */
-	{
-		static pp_memo memo;
-		pp_target	tm = t;
-		pp_decision dm;
-		int			round;
-
-		tm.memo = &memo;
-		for (round = 0; round < 2; round++)
-		{
-			pp_decide(p, &tm, &dm);
-			CHECK(dm.kind == d.kind && dm.perms == d.perms && dm.rule == d.rule,
-				  "memo changes the decision at %s", desc);
-			CHECK(pp_visible(p, &tm) == vis, "memo changes visibility at %s", desc);
-		}
-	}
-
 	/* a credential given as 16 bytes (the uuid overloads) answers the same */
 	if (b.depth >= 2 && b.m[1].specified)
 	{

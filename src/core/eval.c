@@ -17,57 +17,23 @@
  *
  *-------------------------------------------------------------------------
  */
-#include <string.h>
-
 #include "pp_int.h"
 
-/* lookup_member finds a member's id in its level's dictionary. */
-static inline uint32_t
-lookup_member(const pp_policy *p, int l, const pp_member *m)
-{
-	return pp_dict_lookup(&p->dict[l], (const unsigned char *) m->s,
-						  m->len, m->kind == PP_MEMBER_UUID);
-}
-
-/*
- * resolve maps the target's members to dictionary ids (PP_ID_NONE if no
- * exact selector names them), through the target's memo when it has one.
- */
+/* resolve maps the target's members to dictionary ids (PP_ID_NONE if no exact selector names them). */
 static inline void
 resolve(const pp_policy *p, const pp_target *t, uint32_t r[PP_MAX_DEPTH])
 {
-	pp_memo    *memo = t->memo;
 	int			l;
 
-	if (memo != NULL && memo->serial != p->serial)
-	{
-		memo->serial = p->serial;
-		memo->lv[0].valid = false;
-		memo->lv[1].valid = false;
-	}
 	for (l = 0; l < PP_MAX_DEPTH; l++)
 	{
 		const pp_member *m = &t->m[l];
 
 		if (l >= t->depth || m->kind == PP_MEMBER_UNSPECIFIED)
 			r[l] = PP_ID_NONE;
-		else if (memo != NULL && l < 2 && m->len <= PP_MEMO_BYTES)
-		{
-			pp_memo_level *e = &memo->lv[l];
-
-			if (!(e->valid && e->kind == m->kind && e->len == m->len &&
-				  memcmp(e->bytes, m->s, m->len) == 0))
-			{
-				e->id = lookup_member(p, l, m);
-				e->kind = m->kind;
-				e->len = m->len;
-				memcpy(e->bytes, m->s, m->len);
-				e->valid = true;
-			}
-			r[l] = e->id;
-		}
 		else
-			r[l] = lookup_member(p, l, m);
+			r[l] = pp_dict_lookup(&p->dict[l], (const unsigned char *) m->s,
+								  m->len, m->kind == PP_MEMBER_UUID);
 	}
 }
 

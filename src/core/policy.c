@@ -88,9 +88,6 @@ struct pp_builder
 	pp_policy  *policy;
 };
 
-/* the last serial number given to a compiled policy */
-static uint64_t policy_serial = 0;
-
 static const char *const type_names[] = {
 	"null", "a boolean", "a number", "a string", "an array", "an object"
 };
@@ -900,8 +897,6 @@ pp_builder_finish(pp_builder *b)
 									  9 * PP_ID_CLASS(n->ids[2]));
 	}
 	build_groups(p);
-	/* the process is single-threaded (a backend, the tool, a fuzzer) */
-	p->serial = ++policy_serial;
 	b->policy = NULL;
 	return p;
 }

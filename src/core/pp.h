@@ -163,37 +163,11 @@ typedef struct pp_member
 	size_t		len;
 } pp_member;
 
-/*
- * A memo of the integration and credential last resolved against one
- * policy: a scan often asks about the same ones row after row, and with a
- * large policy each dictionary probe is a cache miss.  The caller owns it
- * (zeroed before first use) and attaches it to targets; it is keyed by
- * the policy's serial number, never its address, so it cannot describe a
- * policy freed and replaced at the same address.
- */
-#define PP_MEMO_BYTES	64
-
-typedef struct pp_memo_level
-{
-	bool		valid;
-	pp_member_kind kind;
-	size_t		len;
-	uint32_t	id;
-	unsigned char bytes[PP_MEMO_BYTES];
-} pp_memo_level;
-
-typedef struct pp_memo
-{
-	uint64_t	serial;			/* policy the entries belong to */
-	pp_memo_level lv[2];		/* integration, credential */
-} pp_memo;
-
 typedef struct pp_target
 {
 	int			depth;			/* 1..3 */
 	pp_member	m[PP_MAX_DEPTH];	/* m[0] integration .. m[2] configuration */
 	unsigned char uuid[16];		/* storage for a credential parsed from text */
-	pp_memo    *memo;			/* optional; pp_target_init sets NULL */
 } pp_target;
 
 /*

@@ -124,7 +124,6 @@ typedef struct pp_node
 struct pp_policy
 {
 	pp_allocator alloc;
-	uint64_t	serial;			/* unique per compiled policy, for pp_memo */
 	bool		restricted;		/* the permissions claim is present */
 	uint32_t	pattern_mask;	/* bit c1 + 3 c2 + 9 c3 set if a rule has
 								 * that shape of id classes */

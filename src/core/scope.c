@@ -278,7 +278,6 @@ pp_target_init(pp_target *t,
 	bool		has_cred = (cred != NULL || cred_uuid != NULL);
 
 	t->depth = conf != NULL ? 3 : has_cred ? 2 : 1;
-	t->memo = NULL;
 	set_member(&t->m[0], integ, integ_len);
 	set_member(&t->m[1], cred, cred_len);
 	set_member(&t->m[2], conf, conf_len);

@@ -90,7 +90,6 @@ typedef struct PolicyCache
 	CacheEntry *entries;
 	int		   *buckets;		/* PP_CACHE_BUCKETS heads, or NULL */
 	int		   *addr_hint;		/* PP_ADDR_SLOTS entry indexes (or -1), or NULL */
-	pp_memo		memo;			/* members last resolved at this call site */
 } PolicyCache;
 
 /* addr_slot maps a datum address to its hint slot. */
@@ -356,14 +355,4 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 		remember_toast(c, &toast);
 	}
 	return c->entries[i].compiled.policy;
-}
-
-/*
- * paragon_call_memo returns the call site's memo of resolved members, for
- * targets checked against a policy paragon_policy_for_arg returned.
- */
-pp_memo *
-paragon_call_memo(FunctionCallInfo fcinfo)
-{
-	return &((PolicyCache *) fcinfo->flinfo->fn_extra)->memo;
 }

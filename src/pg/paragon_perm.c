@@ -59,7 +59,6 @@ allowed_common(FunctionCallInfo fcinfo, bool cred_is_uuid)
 	if (p == NULL)
 		PG_RETURN_BOOL(false);
 	paragon_target_args(fcinfo, 2, cred_is_uuid, &t);
-	t.memo = paragon_call_memo(fcinfo);
 	PG_RETURN_BOOL(pp_allowed(p, perm, &t));
 }
 
@@ -89,7 +88,6 @@ visible_common(FunctionCallInfo fcinfo, bool cred_is_uuid)
 	if (p == NULL)
 		PG_RETURN_BOOL(false);
 	paragon_target_args(fcinfo, 1, cred_is_uuid, &t);
-	t.memo = paragon_call_memo(fcinfo);
 	PG_RETURN_BOOL(pp_visible(p, &t));
 }
 

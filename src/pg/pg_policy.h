@@ -41,7 +41,6 @@ extern void paragon_session_init(void);
 
 /* cache.c */
 extern const pp_policy *paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno);
-extern pp_memo *paragon_call_memo(FunctionCallInfo fcinfo);
 
 /* args.c */
 extern int	paragon_permission_arg(FunctionCallInfo fcinfo, int argno);

@@ -92,9 +92,6 @@ typedef struct SessionClaims
 
 static SessionClaims session;
 
-/* members last resolved against the session's policy (keyed by its serial) */
-static pp_memo session_memo;
-
 /* the algorithms the setting may name */
 static const char *const known_algorithms[] = {
 	"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
@@ -417,7 +414,6 @@ short_allowed(FunctionCallInfo fcinfo, bool cred_is_uuid)
 	if (p == NULL)
 		PG_RETURN_BOOL(false);
 	paragon_target_args(fcinfo, 1, cred_is_uuid, &t);
-	t.memo = &session_memo;
 	PG_RETURN_BOOL(pp_allowed(p, perm, &t));
 }
 
@@ -459,7 +455,6 @@ short_visible(FunctionCallInfo fcinfo, bool cred_is_uuid)
 	if (p == NULL)
 		PG_RETURN_BOOL(false);
 	paragon_target_args(fcinfo, 0, cred_is_uuid, &t);
-	t.memo = &session_memo;
 	PG_RETURN_BOOL(pp_visible(p, &t));
 }
 
