@@ -269,6 +269,22 @@ push_seg(pp_builder *b, const char *key, size_t len, uint32_t index)
 	b->nsegs++;
 }
 
+/*
+ * push_frame enters a container.  The stack cannot overflow: a scope key
+ * must be deeper than its parent, so at most the root, the permissions
+ * object, three scope objects and one array are ever open, and anything
+ * deeper is an error whose value is skipped, not entered.
+ */
+static frame *
+push_frame(pp_builder *b, frame_kind kind)
+{
+	frame	   *nf = &b->frames[b->nframes++];
+
+	memset(nf, 0, sizeof(*nf));
+	nf->kind = kind;
+	return nf;
+}
+
 /* top returns the innermost frame, or NULL before the root. */
 static inline frame *
 top(pp_builder *b)
@@ -435,16 +451,12 @@ pp_ev_object_begin(pp_builder *b)
 			if (b->seen_root)
 				return add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a single JSON value%s", NULL);
 			b->seen_root = true;
-			nf = &b->frames[b->nframes++];
-			memset(nf, 0, sizeof(*nf));
-			nf->kind = FRAME_ROOT;
+			nf = push_frame(b, FRAME_ROOT);
 			return PP_WALK_CONTINUE;
 
 		case SLOT_PERMISSIONS:
 			b->policy->restricted = true;
-			nf = &b->frames[b->nframes++];
-			memset(nf, 0, sizeof(*nf));
-			nf->kind = FRAME_SCOPES;
+			nf = push_frame(b, FRAME_SCOPES);
 			nf->level = 0;
 			return PP_WALK_CONTINUE;
 
@@ -455,9 +467,7 @@ pp_ev_object_begin(pp_builder *b)
 				pending_ids(f, ids);
 				add_node(b->policy, ids, f->key_level, PP_NODE_CONTAINER, 0,
 						 f->key, f->key_len);
-				nf = &b->frames[b->nframes++];
-				memset(nf, 0, sizeof(*nf));
-				nf->kind = FRAME_SCOPES;
+				nf = push_frame(b, FRAME_SCOPES);
 				nf->level = f->key_level;
 				memcpy(nf->ids, ids, sizeof(ids));
 				return PP_WALK_CONTINUE;
@@ -664,9 +674,7 @@ pp_ev_array_begin(pp_builder *b)
 		case SLOT_PERM:
 			return perm_type_error(b, PP_JSON_ARRAY);
 		case SLOT_SCOPE:
-			nf = &b->frames[b->nframes++];
-			memset(nf, 0, sizeof(*nf));
-			nf->kind = FRAME_ARRAY;
+			nf = push_frame(b, FRAME_ARRAY);
 			nf->level = f->key_level;
 			pending_ids(f, nf->ids);
 			nf->key_level = f->key_level;
