@@ -146,6 +146,21 @@ remember_toast(PolicyCache *c, const struct varatt_external *toast)
 	c->last_toast_valid = true;
 }
 
+/*
+ * use_entry makes entry i the one used last, for the datum raw (and its
+ * TOAST pointer, if any), and returns its policy.
+ */
+static inline const pp_policy *
+use_entry(PolicyCache *c, int i, Datum raw, const struct varatt_external *toast)
+{
+	c->entries[i].lastuse = ++c->clock;
+	c->last = i;
+	c->last_ptr = DatumGetPointer(raw);
+	if (toast != NULL)
+		remember_toast(c, toast);
+	return c->entries[i].compiled.policy;
+}
+
 /* entry_matches compares an entry's bytes with the claims'. */
 static inline bool
 entry_matches(const CacheEntry *e, const char *data, Size len)
@@ -300,28 +315,14 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 
 	/* tier 2: the entry used last */
 	if (c->last >= 0 && entry_matches(&c->entries[c->last], data, len))
-	{
-		c->last_ptr = DatumGetPointer(raw);
-		if (is_toast)
-		{
-			remember_toast(c, &toast);
-		}
-		return c->entries[c->last].compiled.policy;
-	}
+		return use_entry(c, c->last, raw, is_toast ? &toast : NULL);
 
 	/* tier 2c: the entry last found at this address, if the bytes match */
 	if (c->addr_hint != NULL)
 	{
 		i = c->addr_hint[addr_slot(DatumGetPointer(raw))];
 		if (i >= 0 && i < c->nentries && entry_matches(&c->entries[i], data, len))
-		{
-			c->entries[i].lastuse = ++c->clock;
-			c->last = i;
-			c->last_ptr = DatumGetPointer(raw);
-			if (is_toast)
-				remember_toast(c, &toast);
-			return c->entries[i].compiled.policy;
-		}
+			return use_entry(c, i, raw, is_toast ? &toast : NULL);
 	}
 
 	/* tier 3: the table */
@@ -333,26 +334,13 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 		{
 			if (c->entries[i].hash == hash && entry_matches(&c->entries[i], data, len))
 			{
-				c->entries[i].lastuse = ++c->clock;
-				c->last = i;
-				c->last_ptr = DatumGetPointer(raw);
 				c->addr_hint[addr_slot(DatumGetPointer(raw))] = i;
-				if (is_toast)
-				{
-					remember_toast(c, &toast);
-				}
-				return c->entries[i].compiled.policy;
+				return use_entry(c, i, raw, is_toast ? &toast : NULL);
 			}
 		}
 	}
 
 	i = cache_insert(c, raw, data, len, hash);
-	c->last = i;
-	c->last_ptr = DatumGetPointer(raw);
 	c->addr_hint[addr_slot(DatumGetPointer(raw))] = i;
-	if (is_toast)
-	{
-		remember_toast(c, &toast);
-	}
-	return c->entries[i].compiled.policy;
+	return use_entry(c, i, raw, is_toast ? &toast : NULL);
 }
