@@ -317,6 +317,20 @@ session_policy(void)
 	return session.claims != NULL ? session.compiled.policy : NULL;
 }
 
+/*
+ * set_token_claims sets the hidden setting that holds verified claims
+ * ("" for none), for the session or, with is_local, the transaction.  It
+ * acts with superuser context on behalf of paragon_set_token, which has
+ * verified the token first; a role cannot SET it itself.
+ */
+static void
+set_token_claims(const char *claims_text, bool is_local)
+{
+	(void) set_config_option(TOKEN_CLAIMS_GUC, claims_text, PGC_SUSET, PGC_S_SESSION,
+							 is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET,
+							 true, 0, false);
+}
+
 /* paragon_current_claims returns the session's claims, or NULL when there are none. */
 PG_FUNCTION_INFO_V1(paragon_current_claims);
 Datum
@@ -342,7 +356,6 @@ paragon_set_token(PG_FUNCTION_ARGS)
 	int			nalgs;
 	Jsonb	   *claims;
 	MemoryContext cxt;
-	PgPolicy	check;
 	char	   *claims_text;
 
 	/*
@@ -351,9 +364,7 @@ paragon_set_token(PG_FUNCTION_ARGS)
 	 */
 	if (PG_ARGISNULL(0))
 	{
-		(void) set_config_option(TOKEN_CLAIMS_GUC, "", PGC_SUSET, PGC_S_SESSION,
-								 is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET,
-								 true, 0, false);
+		set_token_claims("", is_local);
 		PG_RETURN_VOID();
 	}
 	token = PG_GETARG_TEXT_PP(0);
@@ -382,14 +393,11 @@ paragon_set_token(PG_FUNCTION_ARGS)
 
 	/* refuse claims that would not compile, before they become the session's */
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "paragon_perm check", ALLOCSET_SMALL_SIZES);
-	check = paragon_compile_jsonb(claims, cxt);
-	(void) check;
+	(void) paragon_compile_jsonb(claims, cxt);
 	MemoryContextDelete(cxt);
 
 	claims_text = JsonbToCString(NULL, &claims->root, VARSIZE(claims));
-	(void) set_config_option(TOKEN_CLAIMS_GUC, claims_text, PGC_SUSET, PGC_S_SESSION,
-							 is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET,
-							 true, 0, false);
+	set_token_claims(claims_text, is_local);
 	PG_RETURN_VOID();
 }
 
@@ -398,8 +406,7 @@ PG_FUNCTION_INFO_V1(paragon_clear_token);
 Datum
 paragon_clear_token(PG_FUNCTION_ARGS)
 {
-	(void) set_config_option(TOKEN_CLAIMS_GUC, "", PGC_SUSET, PGC_S_SESSION,
-							 GUC_ACTION_SET, true, 0, false);
+	set_token_claims("", false);
 	PG_RETURN_VOID();
 }
 
