@@ -8,13 +8,15 @@
  * allocated in fn_mcxt, and lives as long as the expression does.  Four
  * tiers, cheapest first:
  *
- *	1. The claims argument is a Const of the plan (fixed for the life of
- *	   this FmgrInfo), and its datum pointer is the one last seen: no byte
- *	   is read.
+ *	1. The claims argument cannot change while this FmgrInfo lives (a
+ *	   Const, or a Param the planner support function marked: see
+ *	   support.c), and its datum pointer is the one last seen: no byte is
+ *	   read, whatever the size of the claims.
  *	2. The bytes equal those of the entry used last (pointer and length
  *	   first, then memcmp): one comparison, no hashing.  A pointer alone
  *	   is never trusted for other arguments, since a freed tuple's memory
- *	   can be reused at the same address for another token.
+ *	   can be reused at the same address for another token (PL/pgSQL's
+ *	   simple expressions, a correlated subquery, a join's outer row).
  *	2b. The claims are toasted out of line and their TOAST pointer (the
  *	   relation and value OID, not the address) is the one last seen, as
  *	   for (SELECT claims FROM tokens WHERE ...): a stored TOAST value is
@@ -51,7 +53,6 @@
 #include "access/detoast.h"
 #include "access/xact.h"
 #include "common/hashfn.h"
-#include "nodes/primnodes.h"
 #include "storage/proc.h"
 #include "utils/memutils.h"
 
@@ -76,7 +77,7 @@ typedef struct CacheEntry
 typedef struct PolicyCache
 {
 	MemoryContext mcxt;
-	bool		arg_stable;		/* the claims argument is a Const */
+	bool		arg_stable;		/* the claims argument is fixed (support.c) */
 	const void *last_ptr;		/* datum pointer last seen */
 	bool		last_toast_valid;	/* last_toast holds the last claims' pointer */
 	struct varatt_external last_toast;	/* TOAST pointer last seen */
@@ -99,26 +100,6 @@ addr_slot(const void *ptr)
 	return (int) (((((uint64) (uintptr_t) ptr) * UINT64CONST(0x9E3779B97F4A7C15)) >> 54) & (PP_ADDR_SLOTS - 1));
 }
 
-/*
- * arg_is_const tells whether argument argno of the call is a Const of the
- * plan.  Only then is the datum fixed for the life of this FmgrInfo.  An
- * external Param is not enough, although get_fn_expr_arg_stable() says
- * so: PL/pgSQL evaluates a simple expression with one ExprState for the
- * whole transaction while its variables (external Params) change, and a
- * new value may be allocated where the old one was.
- */
-static bool
-arg_is_const(FmgrInfo *flinfo, int argno)
-{
-	Node	   *expr = flinfo->fn_expr;
-	List	   *args;
-
-	if (expr == NULL || !IsA(expr, FuncExpr))
-		return false;
-	args = ((FuncExpr *) expr)->args;
-	return argno < list_length(args) && IsA(list_nth(args, argno), Const);
-}
-
 /* cache_get returns the call site's cache, creating it on first use. */
 static PolicyCache *
 cache_get(FunctionCallInfo fcinfo, int argno)
@@ -129,7 +110,7 @@ cache_get(FunctionCallInfo fcinfo, int argno)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PolicyCache));
 		c->mcxt = fcinfo->flinfo->fn_mcxt;
-		c->arg_stable = arg_is_const(fcinfo->flinfo, argno);
+		c->arg_stable = paragon_claims_arg_fixed(fcinfo->flinfo, argno);
 		c->last = -1;
 		fcinfo->flinfo->fn_extra = c;
 	}

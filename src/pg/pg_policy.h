@@ -42,6 +42,9 @@ extern void paragon_session_init(void);
 /* cache.c */
 extern const pp_policy *paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno);
 
+/* support.c */
+extern bool paragon_claims_arg_fixed(FmgrInfo *flinfo, int argno);
+
 /* args.c */
 extern int	paragon_permission_arg(FunctionCallInfo fcinfo, int argno);
 extern void paragon_target_args(FunctionCallInfo fcinfo, int argno,
