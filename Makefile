@@ -26,7 +26,9 @@ PG_CPPFLAGS = -Isrc/core -Isrc/json -Isrc/jwt -Isrc/pg \
 # PostgreSQL's own headers (fmgr.h, ilist.h, bufpage.h) trip -Wunused-parameter,
 # as does every V1 function that ignores PG_FUNCTION_ARGS; pgvector makes the same call.
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter
-SHLIB_LINK = $(shell $(PKG_CONFIG) --libs jansson openssl)
+# -Bsymbolic-functions: calls between the module's own files (the core's
+# lookups on every row) go straight to their target, not through the PLT
+SHLIB_LINK = $(shell $(PKG_CONFIG) --libs jansson openssl) -Wl,-Bsymbolic-functions
 
 EXTRA_CLEAN = test/unit/core_test
 EXTRA_CLEAN += paragon-perm $(patsubst %.c,%.o,$(wildcard src/cli/*.c))
@@ -123,4 +125,14 @@ $(OBJS) $(CLI_OBJS): $(wildcard src/*/*.h)
 # bench/results.md and docs/bench.png; under 10 minutes on 2 cores
 bench:
 	bash bench/run.sh
-.PHONY: bench
+
+# the core alone, without PostgreSQL: ns per decision by token size
+bench/core_bench: bench/core_bench.c $(CORE_OBJS) src/json/jansson_walk.o
+	$(CC) $(CLI_CFLAGS) -Isrc/core -Isrc/json $(shell $(PKG_CONFIG) --cflags jansson) \
+		-o $@ $^ $(shell $(PKG_CONFIG) --libs jansson)
+
+bench-core: bench/core_bench
+	bench/core_bench
+
+EXTRA_CLEAN += bench/core_bench
+.PHONY: bench bench-core

@@ -50,6 +50,15 @@ static const uint32_t shape_class[PP_MAX_DEPTH][3] = {
 	{0x00001ff, 0x003fe00, 0x7fc0000},
 };
 
+/* shape_classes[shape] is its class at each level: (c1, c2, c3). */
+static const uint8_t shape_classes[27][PP_MAX_DEPTH] = {
+	{0, 0, 0}, {1, 0, 0}, {2, 0, 0}, {0, 1, 0}, {1, 1, 0}, {2, 1, 0},
+	{0, 2, 0}, {1, 2, 0}, {2, 2, 0}, {0, 0, 1}, {1, 0, 1}, {2, 0, 1},
+	{0, 1, 1}, {1, 1, 1}, {2, 1, 1}, {0, 2, 1}, {1, 2, 1}, {2, 2, 1},
+	{0, 0, 2}, {1, 0, 2}, {2, 0, 2}, {0, 1, 2}, {1, 1, 2}, {2, 1, 2},
+	{0, 2, 2}, {1, 2, 2}, {2, 2, 2},
+};
+
 /*
  * lookup_point returns the most specific rule matching a point of the
  * given depth whose members resolve to r, or -1.  It probes only the
@@ -92,9 +101,9 @@ lookup_point(const pp_policy *p, int depth, const uint32_t r[PP_MAX_DEPTH])
 			;
 #endif
 		m &= ~(1u << shape);
-		c1 = shape % 3;
-		c2 = (shape / 3) % 3;
-		c3 = shape / 9;
+		c1 = shape_classes[shape][0];
+		c2 = shape_classes[shape][1];
+		c3 = shape_classes[shape][2];
 		/* class 2 is the member's id; 1 and 0 are the wildcard and none ids */
 		idx = pp_tab3_get(&p->node_index,
 						  c1 == 2 ? r[0] : (uint32_t) c1,

@@ -17,6 +17,8 @@
 #ifndef PP_INT_H
 #define PP_INT_H
 
+#include <string.h>
+
 #include "pp.h"
 
 #define PP_ID_NONE		0
@@ -37,8 +39,55 @@ extern void *pp_alloc(const pp_allocator *a, size_t size);
 extern void *pp_alloc0(const pp_allocator *a, size_t size);
 extern void pp_free(const pp_allocator *a, void *ptr);
 
-/* 64-bit hash of a byte string. */
-extern uint64_t pp_hash_bytes(const void *data, size_t len, uint64_t seed);
+/*
+ * pp_hash_bytes hashes a byte string eight bytes at a time; selectors are
+ * short, so the loop runs once or twice per lookup.
+ */
+static inline uint64_t
+pp_hash_bytes(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t	h = seed ^ ((uint64_t) len * 0x9E3779B97F4A7C15ULL);
+
+	while (len >= 8)
+	{
+		uint64_t	w;
+
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+		h ^= h >> 31;
+		p += 8;
+		len -= 8;
+	}
+	if (len > 0)
+	{
+		/*
+		 * The tail of 1 to 7 bytes, read without a loop or a byte-wise copy
+		 * (a memcpy of a variable length into w followed by an 8-byte load
+		 * stalls on store forwarding): two overlapping 4-byte reads, or
+		 * the first, middle and last bytes.  The length is in the seed, so
+		 * the overlap loses nothing.
+		 */
+		uint64_t	w;
+
+		if (len >= 4)
+		{
+			uint32_t	a,
+						b;
+
+			memcpy(&a, p, 4);
+			memcpy(&b, p + len - 4, 4);
+			w = (uint64_t) a | ((uint64_t) b << 32);
+		}
+		else
+			w = (uint64_t) p[0] | ((uint64_t) p[len / 2] << 8) | ((uint64_t) p[len - 1] << 16);
+		h = (h ^ w) * 0x94D049BB133111EBULL;
+	}
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	h ^= h >> 32;
+	return h;
+}
 
 /* Hash of a triple of ids. */
 static inline uint64_t
@@ -106,8 +155,74 @@ typedef struct pp_dict
 	uint32_t	mask;
 } pp_dict;
 
-extern uint32_t pp_dict_lookup(const pp_dict *d, const unsigned char *s,
-							   size_t len, bool isuuid);
+/*
+ * pp_bytes_equal compares two byte strings of the same length.  Selectors
+ * are short (a UUID is 16 bytes), so a few word loads, overlapping at the
+ * end, beat a call to memcmp.
+ */
+static inline bool
+pp_bytes_equal(const unsigned char *a, const unsigned char *b, size_t len)
+{
+	uint64_t	x,
+				y;
+
+	if (len >= 8)
+	{
+		size_t		i;
+
+		for (i = 0; i + 8 < len; i += 8)
+		{
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return false;
+		}
+		memcpy(&x, a + len - 8, 8);
+		memcpy(&y, b + len - 8, 8);
+		return x == y;
+	}
+	if (len >= 4)
+	{
+		uint32_t	p,
+					q,
+					r,
+					s;
+
+		memcpy(&p, a, 4);
+		memcpy(&q, b, 4);
+		memcpy(&r, a + len - 4, 4);
+		memcpy(&s, b + len - 4, 4);
+		return p == q && r == s;
+	}
+	return len == 0 || (a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1]);
+}
+
+/* pp_dict_lookup returns the id of an exact selector, or PP_ID_NONE. */
+static inline uint32_t
+pp_dict_lookup(const pp_dict *d, const unsigned char *s, size_t len,
+			   bool isuuid)
+{
+	uint32_t	h;
+	uint32_t	i;
+
+	if (d->nentries == 0)
+		return PP_ID_NONE;
+	h = (uint32_t) pp_hash_bytes(s, len, isuuid);
+	i = h & d->mask;
+	for (;;)
+	{
+		uint32_t	slot = d->slots[i];
+		const pp_dict_entry *e;
+
+		if (slot == 0)
+			return PP_ID_NONE;
+		e = &d->entries[slot - 1];
+		if (e->hash == h && e->len == len && e->isuuid == isuuid &&
+			pp_bytes_equal(e->s, s, len))
+			return slot - 1 + PP_ID_FIRST;
+		i = (i + 1) & d->mask;
+	}
+}
 
 /* A scope key of the claims: a rule (deny/list/allow) or a container. */
 typedef struct pp_node

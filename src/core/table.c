@@ -42,56 +42,6 @@ pp_free(const pp_allocator *a, void *ptr)
 		a->free(a->ctx, ptr);
 }
 
-/*
- * pp_hash_bytes hashes a byte string eight bytes at a time; selectors are
- * short, so the loop runs once or twice per lookup.
- */
-uint64_t
-pp_hash_bytes(const void *data, size_t len, uint64_t seed)
-{
-	const unsigned char *p = data;
-	uint64_t	h = seed ^ ((uint64_t) len * 0x9E3779B97F4A7C15ULL);
-
-	while (len >= 8)
-	{
-		uint64_t	w;
-
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
-		h ^= h >> 31;
-		p += 8;
-		len -= 8;
-	}
-	if (len > 0)
-	{
-		/*
-		 * The tail of 1 to 7 bytes, read without a loop or a byte-wise copy
-		 * (a memcpy of a variable length into w followed by an 8-byte load
-		 * stalls on store forwarding): two overlapping 4-byte reads, or
-		 * the first, middle and last bytes.  The length is in the seed, so
-		 * the overlap loses nothing.
-		 */
-		uint64_t	w;
-
-		if (len >= 4)
-		{
-			uint32_t	a,
-						b;
-
-			memcpy(&a, p, 4);
-			memcpy(&b, p + len - 4, 4);
-			w = (uint64_t) a | ((uint64_t) b << 32);
-		}
-		else
-			w = (uint64_t) p[0] | ((uint64_t) p[len / 2] << 8) | ((uint64_t) p[len - 1] << 16);
-		h = (h ^ w) * 0x94D049BB133111EBULL;
-	}
-	h ^= h >> 29;
-	h *= 0xBF58476D1CE4E5B9ULL;
-	h ^= h >> 32;
-	return h;
-}
-
 /* pp_tab3_init makes an empty map sized for about expect entries. */
 void
 pp_tab3_init(pp_tab3 *t, const pp_allocator *a, uint32_t expect)
@@ -149,31 +99,4 @@ pp_tab3_free(pp_tab3 *t, const pp_allocator *a)
 	pp_free(a, t->vals);
 	t->keys = NULL;
 	t->vals = NULL;
-}
-
-/* pp_dict_lookup returns the id of an exact selector, or PP_ID_NONE. */
-uint32_t
-pp_dict_lookup(const pp_dict *d, const unsigned char *s, size_t len,
-			   bool isuuid)
-{
-	uint32_t	h;
-	uint32_t	i;
-
-	if (d->nentries == 0)
-		return PP_ID_NONE;
-	h = (uint32_t) pp_hash_bytes(s, len, isuuid);
-	i = h & d->mask;
-	for (;;)
-	{
-		uint32_t	slot = d->slots[i];
-		const pp_dict_entry *e;
-
-		if (slot == 0)
-			return PP_ID_NONE;
-		e = &d->entries[slot - 1];
-		if (e->hash == h && e->len == len && e->isuuid == isuuid &&
-			memcmp(e->s, s, len) == 0)
-			return slot - 1 + PP_ID_FIRST;
-		i = (i + 1) & d->mask;
-	}
 }

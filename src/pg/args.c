@@ -46,6 +46,28 @@ paragon_permission_arg(FunctionCallInfo fcinfo, int argno)
 	return perm;
 }
 
+/*
+ * paragon_permission_arg_memo is paragon_permission_arg for a call site
+ * that keeps *memo (zeroed before the first call): when the argument is
+ * a Const of the plan, the name is looked up once, not on every row.
+ */
+int
+paragon_permission_arg_memo(FunctionCallInfo fcinfo, int argno, PermMemo *memo)
+{
+	int			perm;
+
+	if (memo->state == PERM_MEMO_FIXED)
+		return memo->perm;
+	perm = paragon_permission_arg(fcinfo, argno);
+	if (memo->state == PERM_MEMO_UNKNOWN)
+	{
+		memo->state = paragon_claims_arg_fixed(fcinfo->flinfo, argno) ?
+			PERM_MEMO_FIXED : PERM_MEMO_VARIES;
+		memo->perm = perm;
+	}
+	return perm;
+}
+
 /* text_arg returns argument argno's bytes in place, or NULL for SQL NULL. */
 static inline const char *
 text_arg(FunctionCallInfo fcinfo, int argno, size_t *len)

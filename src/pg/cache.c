@@ -78,6 +78,7 @@ typedef struct PolicyCache
 {
 	MemoryContext mcxt;
 	bool		arg_stable;		/* the claims argument is fixed (support.c) */
+	PermMemo	perm;			/* the permission argument, if a Const */
 	const void *last_ptr;		/* datum pointer last seen */
 	bool		last_toast_valid;	/* last_toast holds the last claims' pointer */
 	struct varatt_external last_toast;	/* TOAST pointer last seen */
@@ -115,6 +116,16 @@ cache_get(FunctionCallInfo fcinfo, int argno)
 		fcinfo->flinfo->fn_extra = c;
 	}
 	return c;
+}
+
+/*
+ * paragon_perm_memo returns the permission memo of a call site whose
+ * claims are argument argno.
+ */
+PermMemo *
+paragon_perm_memo(FunctionCallInfo fcinfo, int argno)
+{
+	return &cache_get(fcinfo, argno)->perm;
 }
 
 /* remember_toast records the TOAST pointer of the claims just matched. */

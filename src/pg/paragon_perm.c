@@ -52,7 +52,7 @@ claims_policy(FunctionCallInfo fcinfo)
 static inline Datum
 allowed_common(FunctionCallInfo fcinfo, bool cred_is_uuid)
 {
-	int			perm = paragon_permission_arg(fcinfo, 1);
+	int			perm = paragon_permission_arg_memo(fcinfo, 1, paragon_perm_memo(fcinfo, 0));
 	const pp_policy *p = claims_policy(fcinfo);
 	pp_target	t;
 

@@ -25,6 +25,23 @@ typedef struct PgPolicy
 	MemoryContext cxt;
 } PgPolicy;
 
+/*
+ * A call site's memory of its permission argument, zeroed at first: the
+ * permission number once the argument is known to be a Const.
+ */
+typedef enum PermMemoState
+{
+	PERM_MEMO_UNKNOWN = 0,		/* not called yet */
+	PERM_MEMO_FIXED,			/* a Const: perm holds its number */
+	PERM_MEMO_VARIES			/* read on every call */
+} PermMemoState;
+
+typedef struct PermMemo
+{
+	PermMemoState state;
+	int			perm;
+} PermMemo;
+
 /* jsonb_walk.c */
 extern PgPolicy paragon_compile_jsonb(Jsonb *claims, MemoryContext parent);
 extern pp_builder *paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc,
@@ -41,12 +58,15 @@ extern void paragon_session_init(void);
 
 /* cache.c */
 extern const pp_policy *paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno);
+extern PermMemo *paragon_perm_memo(FunctionCallInfo fcinfo, int argno);
 
 /* support.c */
 extern bool paragon_claims_arg_fixed(FmgrInfo *flinfo, int argno);
 
 /* args.c */
 extern int	paragon_permission_arg(FunctionCallInfo fcinfo, int argno);
+extern int	paragon_permission_arg_memo(FunctionCallInfo fcinfo, int argno,
+										PermMemo *memo);
 extern void paragon_target_args(FunctionCallInfo fcinfo, int argno,
 								bool cred_is_uuid, pp_target *t);
 

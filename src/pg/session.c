@@ -414,10 +414,16 @@ paragon_clear_token(PG_FUNCTION_ARGS)
 static inline Datum
 short_allowed(FunctionCallInfo fcinfo, bool cred_is_uuid)
 {
-	int			perm = paragon_permission_arg(fcinfo, 0);
-	const pp_policy *p = session_policy();
+	int			perm;
+	const pp_policy *p;
 	pp_target	t;
 
+	/* the call site's only state: its permission argument, if a Const */
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+														  sizeof(PermMemo));
+	perm = paragon_permission_arg_memo(fcinfo, 0, (PermMemo *) fcinfo->flinfo->fn_extra);
+	p = session_policy();
 	if (p == NULL)
 		PG_RETURN_BOOL(false);
 	paragon_target_args(fcinfo, 1, cred_is_uuid, &t);
