@@ -28,8 +28,8 @@
  *	   the value from being vacuumed away, whereas PL/pgSQL keeps a cache
  *	   across statements, between which the OID could in principle be
  *	   freed and, after OID wraparound, reused.
- *	2c. The entry last found for a datum at this address, verified byte
- *	   for byte: the address only picks the candidate, so a reused
+ *	2c. The entry last found for a datum at this address (a two-way set
+ *	   of address hints), verified byte for byte: the address only picks the candidate, so a reused
  *	   address costs a failed comparison, never a wrong policy.  When
  *	   the claims change on every row but come from a few tuples that
  *	   stay put (the inner side of a join over a tokens table), this
@@ -61,7 +61,8 @@
 #define PP_CACHE_ENTRIES	1024
 #define PP_CACHE_BUCKETS	2048	/* power of two, twice the entries */
 #define PP_CACHE_BYTES		((Size) 64 * 1024 * 1024)
-#define PP_ADDR_SLOTS		1024	/* power of two: address -> entry hints */
+#define PP_ADDR_SETS		2048	/* power of two: address -> entry hints,
+									 * two ways per set */
 
 typedef struct CacheEntry
 {
@@ -91,14 +92,44 @@ typedef struct PolicyCache
 	Size		mem;
 	CacheEntry *entries;
 	int		   *buckets;		/* PP_CACHE_BUCKETS heads, or NULL */
-	int		   *addr_hint;		/* PP_ADDR_SLOTS entry indexes (or -1), or NULL */
+	struct AddrHint *addr_hint; /* 2 * PP_ADDR_SETS hints, or NULL */
 } PolicyCache;
 
-/* addr_slot maps a datum address to its hint slot. */
-static inline int
-addr_slot(const void *ptr)
+/* The entry last found for claims at an address (entry -1: none). */
+typedef struct AddrHint
 {
-	return (int) (((((uint64) (uintptr_t) ptr) * UINT64CONST(0x9E3779B97F4A7C15)) >> 54) & (PP_ADDR_SLOTS - 1));
+	const void *ptr;
+	int			entry;
+} AddrHint;
+
+/*
+ * addr_set returns the two hints an address may use.  Two ways, so that a
+ * few hundred tokens rarely evict each other's hints (one way lost about
+ * one row in five to a collision, and with it the bytes' hash).
+ */
+static inline AddrHint *
+addr_set(PolicyCache *c, const void *ptr)
+{
+	uint64		h = ((uint64) (uintptr_t) ptr) * UINT64CONST(0x9E3779B97F4A7C15);
+
+	return &c->addr_hint[2 * ((h >> 40) & (PP_ADDR_SETS - 1))];
+}
+
+/* remember_addr records that the claims at ptr are entry i. */
+static inline void
+remember_addr(PolicyCache *c, const void *ptr, int i)
+{
+	AddrHint   *h = addr_set(c, ptr);
+
+	if (h[0].ptr == ptr)
+		h[0].entry = i;
+	else
+	{
+		if (h[1].ptr != ptr)
+			h[1] = h[0];
+		h[0].ptr = ptr;
+		h[0].entry = i;
+	}
 }
 
 /* cache_get returns the call site's cache, creating it on first use. */
@@ -232,8 +263,12 @@ cache_insert(PolicyCache *c, Datum raw, const char *data, Size len, uint64 hash)
 	{
 		c->buckets = MemoryContextAlloc(c->mcxt, sizeof(int) * PP_CACHE_BUCKETS);
 		memset(c->buckets, -1, sizeof(int) * PP_CACHE_BUCKETS);
-		c->addr_hint = MemoryContextAlloc(c->mcxt, sizeof(int) * PP_ADDR_SLOTS);
-		memset(c->addr_hint, -1, sizeof(int) * PP_ADDR_SLOTS);
+		c->addr_hint = MemoryContextAlloc(c->mcxt, sizeof(AddrHint) * 2 * PP_ADDR_SETS);
+		for (i = 0; i < 2 * PP_ADDR_SETS; i++)
+		{
+			c->addr_hint[i].ptr = NULL;
+			c->addr_hint[i].entry = -1;
+		}
 		c->maxentries = 4;
 		c->entries = MemoryContextAlloc(c->mcxt, sizeof(CacheEntry) * c->maxentries);
 	}
@@ -312,9 +347,16 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 	/* tier 2c: the entry last found at this address, if the bytes match */
 	if (c->addr_hint != NULL)
 	{
-		i = c->addr_hint[addr_slot(DatumGetPointer(raw))];
-		if (i >= 0 && i < c->nentries && entry_matches(&c->entries[i], data, len))
-			return use_entry(c, i, raw, is_toast ? &toast : NULL);
+		AddrHint   *h = addr_set(c, DatumGetPointer(raw));
+		int			w;
+
+		for (w = 0; w < 2; w++)
+		{
+			i = h[w].entry;
+			if (h[w].ptr == DatumGetPointer(raw) && i >= 0 && i < c->nentries &&
+				entry_matches(&c->entries[i], data, len))
+				return use_entry(c, i, raw, is_toast ? &toast : NULL);
+		}
 	}
 
 	/* tier 3: the table */
@@ -326,13 +368,13 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 		{
 			if (c->entries[i].hash == hash && entry_matches(&c->entries[i], data, len))
 			{
-				c->addr_hint[addr_slot(DatumGetPointer(raw))] = i;
+				remember_addr(c, DatumGetPointer(raw), i);
 				return use_entry(c, i, raw, is_toast ? &toast : NULL);
 			}
 		}
 	}
 
 	i = cache_insert(c, raw, data, len, hash);
-	c->addr_hint[addr_slot(DatumGetPointer(raw))] = i;
+	remember_addr(c, DatumGetPointer(raw), i);
 	return use_entry(c, i, raw, is_toast ? &toast : NULL);
 }
