@@ -28,3 +28,17 @@ ALTER FUNCTION @extschema@.paragon_permissions(pg_catalog.jsonb, pg_catalog.text
 	SUPPORT @extschema@.paragon_claims_support;
 ALTER FUNCTION @extschema@.paragon_explain(pg_catalog.jsonb, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text)
 	SUPPORT @extschema@.paragon_claims_support;
+
+-- The session short forms get the same support function.  It marks a call
+-- that sits in a query run by a fresh executor each time (one that reads a
+-- table, or a subquery), as opposed to a PL/pgSQL simple expression; with
+-- claims from a setting, such a call reads the setting once per execution
+-- instead of looking it up and comparing its text on every row.
+ALTER FUNCTION @extschema@.paragon_allowed(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text)
+	SUPPORT @extschema@.paragon_claims_support;
+ALTER FUNCTION @extschema@.paragon_allowed(pg_catalog.text, pg_catalog.text, pg_catalog.uuid, pg_catalog.text)
+	SUPPORT @extschema@.paragon_claims_support;
+ALTER FUNCTION @extschema@.paragon_visible(pg_catalog.text, pg_catalog.text, pg_catalog.text)
+	SUPPORT @extschema@.paragon_claims_support;
+ALTER FUNCTION @extschema@.paragon_visible(pg_catalog.text, pg_catalog.uuid, pg_catalog.text)
+	SUPPORT @extschema@.paragon_claims_support;

@@ -37,6 +37,13 @@ FROM sup_tokens t ORDER BY 1;
 SELECT t.name, (SELECT count(*) FROM sup_rows r
                 WHERE paragon_allowed((SELECT (SELECT t.claims)), 'events', r.integration, NULL, NULL)) AS allowed
 FROM sup_tokens t ORDER BY 1;
+-- correlated only through a window frame offset, inside a derived table
+SELECT t.name, (SELECT count(*) FROM sup_rows r
+                WHERE paragon_allowed((SELECT x.c FROM (SELECT first_value(claims) OVER
+                                        (ORDER BY name ROWS BETWEEN t.k FOLLOWING AND t.k FOLLOWING) AS c
+                                        FROM sup_tokens) x LIMIT 1),
+                                      'events', r.integration, NULL, NULL)) AS allowed
+FROM (SELECT name, row_number() OVER (ORDER BY name) - 1 AS k FROM sup_tokens) t ORDER BY 1;
 -- a lateral reference (a join parameter) is never trusted by address
 SELECT t.name, count(*) FILTER (WHERE paragon_allowed(t.claims, 'events', r.integration, NULL, NULL)) AS allowed
 FROM sup_tokens t CROSS JOIN LATERAL (SELECT * FROM sup_rows OFFSET 0) r GROUP BY 1 ORDER BY 1;
@@ -89,6 +96,123 @@ BEGIN
   END LOOP;
   RAISE NOTICE 'cursor rows: %', n;
 END $$;
+
+-- a cursor whose variable changes between fetches keeps the parameters it
+-- was opened with; a procedure that commits between queries, and a row
+-- trigger reading NEW, start a fresh execution each time
+DO $$
+DECLARE
+  v jsonb := (SELECT claims FROM sup_tokens WHERE name = 'a');
+  c refcursor;
+  r record;
+  n int := 0;
+BEGIN
+  OPEN c FOR SELECT integration FROM sup_rows WHERE paragon_allowed(v, 'events', integration, NULL, NULL);
+  LOOP
+    v := (SELECT claims FROM sup_tokens WHERE name = CASE WHEN n % 2 = 0 THEN 'b' ELSE 'a' END);
+    FETCH c INTO r;
+    EXIT WHEN NOT FOUND;
+    IF r.integration <> 'aaaa' THEN RAISE EXCEPTION 'cursor row % followed the variable', n; END IF;
+    n := n + 1;
+  END LOOP;
+  CLOSE c;
+  RAISE NOTICE 'refcursor rows: %', n;
+END $$;
+CREATE PROCEDURE sup_proc() LANGUAGE plpgsql AS $$
+DECLARE
+  t record;
+  n bigint;
+BEGIN
+  FOR t IN SELECT * FROM sup_tokens ORDER BY name LOOP
+    SELECT count(*) INTO n FROM sup_rows WHERE paragon_allowed(t.claims, 'events', integration, NULL, NULL);
+    RAISE NOTICE 'procedure, token %: % rows', t.name, n;
+    COMMIT;
+  END LOOP;
+END $$;
+CALL sup_proc();
+DROP PROCEDURE sup_proc();
+CREATE TABLE sup_requests (id int, token text, claims jsonb, allowed_rows bigint);
+CREATE FUNCTION sup_count_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.allowed_rows := (SELECT count(*) FROM sup_rows WHERE paragon_allowed(NEW.claims, 'events', integration, NULL, NULL));
+  RETURN NEW;
+END $$;
+CREATE TRIGGER sup_count BEFORE INSERT ON sup_requests FOR EACH ROW EXECUTE FUNCTION sup_count_rows();
+INSERT INTO sup_requests
+  SELECT g, t.name, t.claims, NULL FROM generate_series(1, 12) g JOIN sup_tokens t ON t.name = (ARRAY['a', 'b', 'n'])[g % 3 + 1];
+SELECT token, min(allowed_rows), max(allowed_rows), count(*) FROM sup_requests GROUP BY 1 ORDER BY 1;
+DROP TABLE sup_requests;
+DROP FUNCTION sup_count_rows();
+
+-- parallel workers receive the plan with its marks and their own copy of
+-- the initplan's value
+CREATE TABLE sup_many AS SELECT g AS copy, integration FROM sup_rows, generate_series(1, 200) g;
+ANALYZE sup_many;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF, VERBOSE)
+SELECT count(*) FROM sup_many
+WHERE paragon_allowed((SELECT claims FROM sup_tokens WHERE name = 'b'), 'events', integration, NULL, NULL);
+SELECT count(*) AS b_rows_parallel FROM sup_many
+WHERE paragon_allowed((SELECT claims FROM sup_tokens WHERE name = 'b'), 'events', integration, NULL, NULL);
+SET force_parallel_mode = on;
+PREPARE sup_par(jsonb) AS
+  SELECT count(*) FROM sup_rows WHERE paragon_allowed($1, 'events', integration, NULL, NULL);
+SET plan_cache_mode = force_generic_plan;
+EXECUTE sup_par('{"urn:useparagon:connect:permissions": {"integration:aaaa": true}}');
+EXPLAIN (COSTS OFF, VERBOSE) EXECUTE sup_par('{"urn:useparagon:connect:permissions": {"integration:bbbb": true}}');
+EXECUTE sup_par('{"urn:useparagon:connect:permissions": {"integration:bbbb": true}}');
+DEALLOCATE sup_par;
+RESET plan_cache_mode;
+RESET parallel_leader_participation;
+RESET force_parallel_mode;
+RESET min_parallel_table_scan_size;
+RESET parallel_tuple_cost;
+RESET parallel_setup_cost;
+SET max_parallel_workers_per_gather = 0;
+DROP TABLE sup_many;
+
+-- session short forms with claims from a setting: a call in a query that
+-- reads a table takes the setting once per execution, like
+-- (SELECT current_setting(...)); a PL/pgSQL simple expression reads it on
+-- every call
+SET paragon.claims_source = 'setting';
+SELECT set_config('request.jwt.claims', claims::text, false) IS NOT NULL AS set_a FROM sup_tokens WHERE name = 'a';
+SELECT count(*) AS a_rows FROM sup_rows WHERE paragon_allowed('events', integration);
+SELECT set_config('request.jwt.claims', claims::text, false) IS NOT NULL AS set_b FROM sup_tokens WHERE name = 'b';
+SELECT count(*) AS b_rows FROM sup_rows WHERE paragon_allowed('events', integration);
+SELECT count(*) AS b_visible FROM sup_rows WHERE paragon_visible(integration);
+-- changed during an execution: the next execution sees it
+SELECT i, paragon_allowed('events', 'aaaa') AS aaaa,
+       set_config('request.jwt.claims', (SELECT claims::text FROM sup_tokens WHERE name = 'a'), false) IS NOT NULL AS set_a
+FROM sup_rows WHERE i <= 3;
+SELECT paragon_allowed('events', 'aaaa') AS aaaa_next_statement;
+-- a call that keeps the first claims for its execution while another call
+-- of the same execution, in a PL/pgSQL simple expression, recompiles the
+-- session's claims on every row: each keeps its own answer
+CREATE FUNCTION sup_flip(name text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('request.jwt.claims', (SELECT claims::text FROM sup_tokens t WHERE t.name = sup_flip.name), false);
+  RETURN paragon_allowed('events', 'aaaa');
+END $$;
+SELECT set_config('request.jwt.claims', claims::text, false) IS NOT NULL AS set_b FROM sup_tokens WHERE name = 'b';
+SELECT i, paragon_allowed('events', integration) AS first_claims, integration,
+       sup_flip(CASE WHEN i % 2 = 0 THEN 'a' ELSE 'n' END) AS flipped
+FROM sup_rows WHERE i <= 4;
+DO $$
+BEGIN
+  PERFORM set_config('request.jwt.claims', (SELECT claims::text FROM sup_tokens WHERE name = 'a'), false);
+  IF NOT paragon_allowed('events', 'aaaa') THEN RAISE EXCEPTION 'a should allow aaaa'; END IF;
+  PERFORM set_config('request.jwt.claims', (SELECT claims::text FROM sup_tokens WHERE name = 'b'), false);
+  IF paragon_allowed('events', 'aaaa') THEN RAISE EXCEPTION 'b should not allow aaaa'; END IF;
+  RAISE NOTICE 'simple expressions follow the setting';
+END $$;
+DROP FUNCTION sup_flip(text);
+RESET request.jwt.claims;
+RESET paragon.claims_source;
 
 RESET max_parallel_workers_per_gather;
 DROP TABLE sup_tokens, sup_rows;

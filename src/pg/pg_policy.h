@@ -62,6 +62,7 @@ extern PermMemo *paragon_perm_memo(FunctionCallInfo fcinfo, int argno);
 
 /* support.c */
 extern bool paragon_claims_arg_fixed(FmgrInfo *flinfo, int argno);
+extern bool paragon_call_run_scoped(FmgrInfo *flinfo);
 
 /* args.c */
 extern int	paragon_permission_arg(FunctionCallInfo fcinfo, int argno);

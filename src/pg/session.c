@@ -28,7 +28,8 @@
  * integer comparison per row and recompile only then.
  *
  * Memory: the compiled session policy lives in a child of
- * TopMemoryContext, replaced whenever the claims change.
+ * TopMemoryContext, replaced whenever the claims change (or, when a call
+ * site still uses it for its execution, once that execution ends).
  *
  * src/pg/session.c
  *
@@ -75,6 +76,16 @@ static char *token_claims = NULL;
 /* bumped by every change of paragon.token_claims */
 static uint64 token_generation = 1;
 
+/*
+ * Call sites holding one compiled session policy for the rest of their
+ * execution (see ShortSite); kept in the policy's own memory context.
+ */
+typedef struct SessionPin
+{
+	int			holders;
+	bool		orphaned;		/* replaced: free it when the last holder ends */
+} SessionPin;
+
 /* The compiled claims of the session, and what they were compiled from. */
 typedef struct SessionClaims
 {
@@ -87,6 +98,7 @@ typedef struct SessionClaims
 	bool		has_exp;
 	TimestampTz exp;
 	PgPolicy	compiled;
+	SessionPin *pin;
 	MemoryContext cxt;			/* holds all of the above */
 } SessionClaims;
 
@@ -200,12 +212,20 @@ effective_source(void)
 	return (ClaimsSource) claims_source;
 }
 
-/* session_reset forgets the compiled session claims. */
+/*
+ * session_reset forgets the compiled session claims; a call site still
+ * using them for its execution frees them when it ends.
+ */
 static void
 session_reset(void)
 {
 	if (session.cxt != NULL)
-		MemoryContextDelete(session.cxt);
+	{
+		if (session.pin != NULL && session.pin->holders > 0)
+			session.pin->orphaned = true;
+		else
+			MemoryContextDelete(session.cxt);
+	}
 	memset(&session, 0, sizeof(session));
 }
 
@@ -234,6 +254,7 @@ session_compile(ClaimsSource source, const char *text)
 		JsonbValue *exp;
 		JsonbValue	key;
 
+		session.pin = palloc0(sizeof(SessionPin));
 		session.text = pstrdup(text);
 		session.claims = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
 		session.compiled = paragon_compile_jsonb(session.claims, session.cxt);
@@ -410,20 +431,87 @@ paragon_clear_token(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/*
+ * The state of a short form's call site.  A call the planner support
+ * function marked (src/pg/support.c: it sits in a query that is run by a
+ * fresh executor each time, not in a PL/pgSQL simple expression) reads
+ * claims from a setting once, at its first row, and keeps that policy for
+ * the rest of the execution, as the recipe's (SELECT current_setting(...))
+ * would: otherwise each row would look the setting up and compare its
+ * whole text with the compiled one.  Verified-token claims need no such
+ * snapshot (one integer comparison per row) and are not snapshotted.
+ */
+typedef struct ShortSite
+{
+	PermMemo	perm;			/* the permission argument, if a Const */
+	bool		run_scoped;		/* marked: may snapshot for the execution */
+	bool		have;			/* policy holds the snapshot */
+	const pp_policy *policy;	/* NULL: no claims */
+	MemoryContext cxt;			/* the pinned session context, or NULL */
+	SessionPin *pin;
+	MemoryContextCallback release;
+} ShortSite;
+
+/* short_site_release lets go of a snapshot when its execution ends. */
+static void
+short_site_release(void *arg)
+{
+	ShortSite  *site = (ShortSite *) arg;
+
+	if (--site->pin->holders == 0 && site->pin->orphaned)
+		MemoryContextDelete(site->cxt);
+}
+
+/* short_site returns the call site's state, creating it on first use. */
+static ShortSite *
+short_site(FunctionCallInfo fcinfo)
+{
+	ShortSite  *site = (ShortSite *) fcinfo->flinfo->fn_extra;
+
+	if (site == NULL)
+	{
+		site = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ShortSite));
+		site->run_scoped = paragon_call_run_scoped(fcinfo->flinfo);
+		fcinfo->flinfo->fn_extra = site;
+	}
+	return site;
+}
+
+/* short_policy returns the policy a short form's call checks against. */
+static const pp_policy *
+short_policy(FunctionCallInfo fcinfo, ShortSite *site)
+{
+	const pp_policy *p;
+
+	if (site->have)
+		return site->policy;
+	p = session_policy();
+	if (site->run_scoped && effective_source() == CLAIMS_SOURCE_SETTING)
+	{
+		if (session.cxt != NULL)
+		{
+			site->cxt = session.cxt;
+			site->pin = session.pin;
+			site->pin->holders++;
+			site->release.func = short_site_release;
+			site->release.arg = site;
+			MemoryContextRegisterResetCallback(fcinfo->flinfo->fn_mcxt, &site->release);
+		}
+		site->policy = p;
+		site->have = true;
+	}
+	return p;
+}
+
 /* short_allowed answers the short form of paragon_allowed. */
 static inline Datum
 short_allowed(FunctionCallInfo fcinfo, bool cred_is_uuid)
 {
-	int			perm;
-	const pp_policy *p;
+	ShortSite  *site = short_site(fcinfo);
+	int			perm = paragon_permission_arg_memo(fcinfo, 0, &site->perm);
+	const pp_policy *p = short_policy(fcinfo, site);
 	pp_target	t;
 
-	/* the call site's only state: its permission argument, if a Const */
-	if (fcinfo->flinfo->fn_extra == NULL)
-		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-														  sizeof(PermMemo));
-	perm = paragon_permission_arg_memo(fcinfo, 0, (PermMemo *) fcinfo->flinfo->fn_extra);
-	p = session_policy();
 	if (p == NULL)
 		PG_RETURN_BOOL(false);
 	paragon_target_args(fcinfo, 1, cred_is_uuid, &t);
@@ -464,7 +552,7 @@ short_visible(FunctionCallInfo fcinfo, bool cred_is_uuid)
 					 errmsg("integration name looks like a JSON object"),
 					 errhint("To pass claims explicitly, give every argument and cast the claims to jsonb.")));
 	}
-	p = session_policy();
+	p = short_policy(fcinfo, short_site(fcinfo));
 	if (p == NULL)
 		PG_RETURN_BOOL(false);
 	paragon_target_args(fcinfo, 0, cred_is_uuid, &t);

@@ -33,12 +33,22 @@
  *		FROM-less query has been given an empty RTE_RESULT entry, which
  *		is why entries of that kind do not count.)
  *
- * The mark is the FuncExpr's location, set to PARAGON_FIXED_CLAIMS_MARK,
- * a value the parser never produces (locations are -1 or offsets into the
- * query text), so SQL cannot forge it.  The support function returns a
- * fresh node on every simplification, marked or not, so a mark always
- * reflects the most recent check of the current argument.  Nothing else
- * in a plan reads a FuncExpr's location except error reporting.
+ * The session short forms, which take no claims argument, get the same
+ * support function and the context test of (b): a call in a query that a
+ * fresh executor runs each time is marked "run scoped", and its call site
+ * may read claims from a setting once per execution (session.c).
+ *
+ * The mark wraps the first argument in a RelabelType to its own type whose
+ * typmod is PARAGON_FIXED_CLAIMS_MARK or PARAGON_RUN_SCOPED_MARK.  SQL
+ * cannot forge it: jsonb and text take no type modifier, and a typmod that
+ * a typmodin function returns is never negative.  The executor evaluates
+ * such a RelabelType as its argument, at no cost, EXPLAIN does not show an
+ * implicit one, and unlike a FuncExpr's location it is kept when the plan
+ * is sent to parallel workers, whose copy of an initplan's value or of the
+ * query's parameters is as fixed for their run as the leader's.  The
+ * support function returns a fresh node on every simplification, marked
+ * or not, so a mark always reflects the most recent check of the current
+ * argument.
  *
  * src/pg/support.c
  *
@@ -46,14 +56,32 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/pathnodes.h"
 #include "nodes/supportnodes.h"
 
 #include "pg_policy.h"
 
-/* Never a parser location: those are -1 or a byte offset. */
+/* Never a typmod of a parsed type: those are -1 or at least 0. */
 #define PARAGON_FIXED_CLAIMS_MARK	(-0x5050)
+#define PARAGON_RUN_SCOPED_MARK		(-0x5051)
+
+/* strip_mark returns an argument without its mark, and the mark (or 0). */
+static inline Node *
+strip_mark(Node *arg, int32 *mark)
+{
+	*mark = 0;
+	if (arg != NULL && IsA(arg, RelabelType) &&
+		(((RelabelType *) arg)->resulttypmod == PARAGON_FIXED_CLAIMS_MARK ||
+		 ((RelabelType *) arg)->resulttypmod == PARAGON_RUN_SCOPED_MARK))
+	{
+		*mark = ((RelabelType *) arg)->resulttypmod;
+		return (Node *) ((RelabelType *) arg)->arg;
+	}
+	return arg;
+}
 
 /*
  * outer_ref_walker reports whether a node, inside a subquery nested *depth
@@ -116,6 +144,20 @@ reads_a_table(List *rtable)
 }
 
 /*
+ * run_scoped tells whether a call at this query level is evaluated by an
+ * executor started for one execution of the query, so that its call site
+ * (fn_extra) ends with that execution: true unless the query may be a
+ * PL/pgSQL simple expression, whose state lives for the transaction.
+ */
+static bool
+run_scoped(PlannerInfo *root)
+{
+	/* some callers plan an expression with a dummy root and no query */
+	return root != NULL && root->parse != NULL &&
+		(root->query_level > 1 || reads_a_table(root->parse->rtable));
+}
+
+/*
  * claims_arg_fixed tells whether the claims argument, as the planner sees
  * it at this level, is form (a) or (b) of the banner.
  */
@@ -135,19 +177,25 @@ claims_arg_fixed(PlannerInfo *root, Node *arg)
 			!outer_ref_walker(sl->subselect, &depth);
 	}
 	if (IsA(arg, Param) && ((Param *) arg)->paramkind == PARAM_EXTERN)
-		return root->query_level > 1 || reads_a_table(root->parse->rtable);
+		return run_scoped(root);
 	return false;
 }
 
 PG_FUNCTION_INFO_V1(paragon_claims_support);
 
-/* paragon_claims_support marks or unmarks a call with explicit claims. */
+/*
+ * paragon_claims_support marks or unmarks a call: one with explicit claims
+ * (a jsonb first argument) by the form of its claims, a session short form
+ * by the query it sits in.
+ */
 Datum
 paragon_claims_support(PG_FUNCTION_ARGS)
 {
 	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
 	SupportRequestSimplify *req;
 	FuncExpr   *fexpr;
+	Node	   *arg0;
+	int32		mark;
 
 	if (!IsA(rawreq, SupportRequestSimplify))
 		PG_RETURN_POINTER(NULL);
@@ -155,11 +203,22 @@ paragon_claims_support(PG_FUNCTION_ARGS)
 	if (req->fcall->args == NIL)
 		PG_RETURN_POINTER(NULL);
 
-	/* always a new node, so a stale mark never survives re-simplification */
-	fexpr = copyObject(req->fcall);
-	fexpr->location =
-		claims_arg_fixed(req->root, (Node *) linitial(fexpr->args)) ?
-		PARAGON_FIXED_CLAIMS_MARK : -1;
+	/*
+	 * Always a new node, so a stale mark never survives re-simplification;
+	 * a shallow copy, since only the first argument changes.
+	 */
+	fexpr = makeNode(FuncExpr);
+	*fexpr = *req->fcall;
+	fexpr->args = list_copy(req->fcall->args);
+	arg0 = strip_mark((Node *) linitial(fexpr->args), &mark);
+	if (exprType(arg0) == JSONBOID)
+		mark = claims_arg_fixed(req->root, arg0) ? PARAGON_FIXED_CLAIMS_MARK : 0;
+	else
+		mark = run_scoped(req->root) ? PARAGON_RUN_SCOPED_MARK : 0;
+	if (mark != 0)
+		arg0 = (Node *) makeRelabelType((Expr *) arg0, exprType(arg0), mark,
+										exprCollation(arg0), COERCE_IMPLICIT_CAST);
+	linitial(fexpr->args) = arg0;
 	PG_RETURN_POINTER(fexpr);
 }
 
@@ -173,15 +232,31 @@ paragon_claims_arg_fixed(FmgrInfo *flinfo, int argno)
 {
 	FuncExpr   *fexpr = (FuncExpr *) flinfo->fn_expr;
 	Node	   *arg;
+	int32		mark;
 
 	if (fexpr == NULL || !IsA(fexpr, FuncExpr) ||
 		argno >= list_length(fexpr->args))
 		return false;
-	arg = (Node *) list_nth(fexpr->args, argno);
+	arg = strip_mark((Node *) list_nth(fexpr->args, argno), &mark);
 	if (IsA(arg, Const))
 		return true;
-	return argno == 0 && fexpr->location == PARAGON_FIXED_CLAIMS_MARK &&
-		IsA(arg, Param) &&
+	return mark == PARAGON_FIXED_CLAIMS_MARK && IsA(arg, Param) &&
 		(((Param *) arg)->paramkind == PARAM_EXEC ||
 		 ((Param *) arg)->paramkind == PARAM_EXTERN);
+}
+
+/*
+ * paragon_call_run_scoped tells a session short form whether its call site
+ * ends with the execution of its query (the support function marked it).
+ */
+bool
+paragon_call_run_scoped(FmgrInfo *flinfo)
+{
+	FuncExpr   *fexpr = (FuncExpr *) flinfo->fn_expr;
+	int32		mark;
+
+	if (fexpr == NULL || !IsA(fexpr, FuncExpr) || fexpr->args == NIL)
+		return false;
+	(void) strip_mark((Node *) linitial(fexpr->args), &mark);
+	return mark == PARAGON_RUN_SCOPED_MARK;
 }
