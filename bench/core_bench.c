@@ -9,8 +9,9 @@
  * configuration External IDs, nested and top-level rules, and a million
  * targets drawn like its rows (30% without an External ID).  Each token
  * is then checked against every target, five times; the median is
- * printed.  Run by "make bench-core"; an argument sets the number of
- * targets (default 1,000,000), e.g. a small one under valgrind.
+ * printed.  Run by "make bench-core"; a first argument sets the number of
+ * targets (default 1,000,000), e.g. a small one under valgrind, and a
+ * second the only token size to run (10, 1000 or 10000).
  *
  * bench/core_bench.c
  *
@@ -157,6 +158,7 @@ int
 main(int argc, char **argv)
 {
 	int			ntargets = argc > 1 ? atoi(argv[1]) : 1000000;
+	int			only = argc > 2 ? atoi(argv[2]) : 0;
 	static const int sizes[] = {10, 1000, 10000};
 	pp_allocator alloc = {xalloc, xfree, NULL};
 	unsigned char (*creds)[16] = malloc(sizeof(*creds) * NCREDS);
@@ -179,13 +181,19 @@ main(int argc, char **argv)
 	printf("| rules | ns per decision (median of %d) | allowed |\n|---:|---:|---:|\n", RUNS);
 	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
 	{
-		json_t	   *claims = token(sizes[s], creds);
+		json_t	   *claims;
 		pp_builder *b = pp_builder_new(&alloc, false);
 		pp_policy  *p;
 		double		t[RUNS];
 		long		allowed = 0;
 		int			r;
 
+		if (only != 0 && only != sizes[s])
+		{
+			pp_builder_free(b);
+			continue;
+		}
+		claims = token(sizes[s], creds);
 		pp_json_walk_value(b, claims);
 		p = pp_builder_finish(b);
 		if (p == NULL)
