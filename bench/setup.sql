@@ -214,7 +214,6 @@ CREATE TABLE sample20k AS
 SELECT * FROM configurations WHERE ('x' || substr(id::text, 1, 8))::bit(32)::int % 50 = 0 LIMIT 20000;
 CREATE TABLE sub10k AS SELECT * FROM configurations LIMIT 10000;
 CREATE TABLE sub1k AS SELECT * FROM configurations LIMIT 1000;
-CREATE TABLE sub100k AS SELECT * FROM configurations LIMIT 100000;
 CREATE TABLE sub100 AS SELECT * FROM configurations LIMIT 100;
 
 VACUUM (FREEZE, ANALYZE);
