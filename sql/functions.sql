@@ -121,3 +121,22 @@ BEGIN
   END LOOP;
   RAISE NOTICE 'plpgsql variable: every answer followed the claims';
 END $$;
+
+-- members stored compressed or out of line are read like any other
+CREATE TABLE long_members (integ text, ext text, pad text);
+ALTER TABLE long_members ALTER COLUMN ext SET STORAGE EXTERNAL, ALTER COLUMN pad SET STORAGE PLAIN;
+CREATE FUNCTION noise(n int) RETURNS text LANGUAGE sql IMMUTABLE
+  AS $$ SELECT left(string_agg(md5(g::text), ''), n) FROM generate_series(1, n / 32 + 1) g $$;
+INSERT INTO long_members
+  SELECT integ, noise(1000), noise(1500) FROM (VALUES (repeat('i', 1000)), ('short')) v(integ);
+SELECT pg_relation_size(reltoastrelid) > 0 AS has_out_of_line_values
+FROM pg_class WHERE relname = 'long_members';
+SELECT length(integ), pg_column_compression(integ) AS integ_compressed,
+       paragon_allowed(jsonb_build_object('urn:useparagon:connect:permissions',
+                         jsonb_build_object('integration:' || repeat('i', 1000),
+                           jsonb_build_object('credential:*',
+                             jsonb_build_object('configuration:ext:' || noise(1000), true)))),
+                       'events', integ, '*', ext) AS allowed
+FROM long_members ORDER BY 1 DESC;
+DROP TABLE long_members;
+DROP FUNCTION noise(int);

@@ -68,7 +68,12 @@ paragon_permission_arg_memo(FunctionCallInfo fcinfo, int argno, PermMemo *memo)
 	return perm;
 }
 
-/* text_arg returns argument argno's bytes in place, or NULL for SQL NULL. */
+/*
+ * text_arg returns argument argno's bytes in place, or NULL for SQL NULL.
+ * Only a compressed or out-of-line value goes through the detoaster: a
+ * column's short text never needs the call, and this runs three times a
+ * row.
+ */
 static inline const char *
 text_arg(FunctionCallInfo fcinfo, int argno, size_t *len)
 {
@@ -79,7 +84,9 @@ text_arg(FunctionCallInfo fcinfo, int argno, size_t *len)
 		*len = 0;
 		return NULL;
 	}
-	t = PG_GETARG_TEXT_PP(argno);
+	t = (text *) PG_GETARG_POINTER(argno);
+	if (VARATT_IS_COMPRESSED(t) || VARATT_IS_EXTERNAL(t))
+		t = (text *) pg_detoast_datum_packed((struct varlena *) t);
 	*len = VARSIZE_ANY_EXHDR(t);
 	return VARDATA_ANY(t);
 }
