@@ -402,9 +402,15 @@ mem_run() {
 		done
 	fi
 	wait "$qpid"
+	drop_last2 < "$work/tmp/mem_$name.rss" > "$work/tmp/mem_$name.rss.t" && mv "$work/tmp/mem_$name.rss.t" "$work/tmp/mem_$name.rss"
 	echo "$pid"
 }
 psqlb -c "ALTER SYSTEM SET log_line_prefix = '[%p] '" -c "SELECT pg_reload_conf()" >/dev/null
+# the last two samples of a run may be taken as its query ends (the check
+# that the query is active and the sample are not atomic, and the backend
+# logs its memory when it next checks for interrupts), when the cache is
+# already freed: they are dropped
+drop_last2() { head -n -2; }
 mem_stats() { # file [column] -> "samples first max max-min" (KiB or bytes)
 	[ -s "$1" ] || { echo "0 0 0 0"; return; }
 	if [ "${3:-}" = late ]; then	# the second half of the samples only
@@ -417,9 +423,9 @@ mem_stats() { # file [column] -> "samples first max max-min" (KiB or bytes)
 	awk -v c="${2:-1}" 'NR == 1 { f = $c; mn = $c; mx = $c } { if ($c < mn) mn = $c; if ($c > mx) mx = $c } END { printf "%d %d %d %d\n", NR, f, mx, mx - mn }' "$1"
 }
 pid_c=$(mem_run const "SELECT sum(n) FROM generate_series(1, 30) g CROSS JOIN LATERAL (SELECT count(*) AS n FROM configurations c WHERE g > 0 AND paragon_allowed(\$1, 'proxy-api', c.integration, c.credential_id, c.external_id)) x") || { log "memory run (constant claims) failed"; pid_c=none; }
-{ grep -a "^\[$pid_c\]" "$work/log" || true; } | sed -n 's/.*Grand total: \([0-9]*\) bytes.*/\1/p' > "$work/tmp/mem_const.ctx"
+{ grep -a "^\[$pid_c\]" "$work/log" || true; } | sed -n 's/.*Grand total: \([0-9]*\) bytes.*/\1/p' | drop_last2 > "$work/tmp/mem_const.ctx"
 pid_v=$(mem_run vary "SELECT count(*) FROM generate_series(1, 1000000) g WHERE paragon_allowed(jsonb_set(\$1, '{sub}', to_jsonb(g)), 'proxy-api', 'salesforce', NULL, NULL)") || { log "memory run (changing claims) failed"; pid_v=none; }
-{ grep -a "^\[$pid_v\]" "$work/log" || true; } | sed -n 's/.*Grand total: \([0-9]*\) bytes.*/\1/p' > "$work/tmp/mem_vary.ctx"
+{ grep -a "^\[$pid_v\]" "$work/log" || true; } | sed -n 's/.*Grand total: \([0-9]*\) bytes.*/\1/p' | drop_last2 > "$work/tmp/mem_vary.ctx"
 
 t_end=$(date +%s)
 log "measurements done in $((t_end - t_start)) s"
@@ -638,7 +644,8 @@ $core_table
 | 1,000,000 checks, claims changing on every row (\`jsonb_set(\$1, '{sub}', to_jsonb(g))\`) | $mv_n | $mv_first | $mv_max | $mv_spread | $av_first / $av_spread | $cv_first | $cv_max | $cv_spread |
 
 Samples: VmRSS read from \`/proc/PID/status\` every 0.2 s, and \`pg_log_backend_memory_contexts(PID)\`'s
-"Grand total" of all the backend's memory contexts, while the query runs. After the query, the sum of
+"Grand total" of all the backend's memory contexts, while the query runs (the last two of each
+series are dropped: they may be taken as the query ends, after the cache is freed). After the query, the sum of
 \`pg_backend_memory_contexts.total_bytes\` was $(mem_after before const) B before and $(mem_after after const) B
 after the constant run, $(mem_after before vary) B before and $(mem_after after vary) B after the changing run.
 

@@ -366,6 +366,8 @@ intern(pp_policy *p, const pp_scope *sc)
 	e->len = (uint32_t) len;
 	e->hash = (uint32_t) pp_hash_bytes(s, len, sc->isuuid);
 	e->isuuid = sc->isuuid;
+	if (len <= PP_DICT_INLINE)
+		memcpy(e->inl, s, len);
 	d->nentries++;
 
 	/* rebuild the slots when half full; otherwise insert */
@@ -377,7 +379,7 @@ intern(pp_policy *p, const pp_scope *sc)
 		while (slots < 4 * d->nentries)
 			slots <<= 1;
 		pp_free(&p->alloc, d->slots);
-		d->slots = pp_alloc0(&p->alloc, sizeof(uint32_t) * slots);
+		d->slots = pp_alloc0(&p->alloc, sizeof(uint64_t) * slots);
 		d->mask = slots - 1;
 		for (i = 0; i < d->nentries; i++)
 		{
@@ -385,7 +387,7 @@ intern(pp_policy *p, const pp_scope *sc)
 
 			while (d->slots[j] != 0)
 				j = (j + 1) & d->mask;
-			d->slots[j] = i + 1;
+			d->slots[j] = ((uint64_t) d->entries[i].hash << 32) | (i + 1);
 		}
 	}
 	else
@@ -394,7 +396,7 @@ intern(pp_policy *p, const pp_scope *sc)
 
 		while (d->slots[j] != 0)
 			j = (j + 1) & d->mask;
-		d->slots[j] = d->nentries;
+		d->slots[j] = ((uint64_t) e->hash << 32) | d->nentries;
 	}
 	return d->nentries - 1 + PP_ID_FIRST;
 }
@@ -959,7 +961,7 @@ pp_policy_free(pp_policy *p)
 	}
 	pp_free(&a, p->nodes);
 	pp_tab3_free(&p->node_index, &a);
-	if (p->group_index.vals)
+	if (p->group_index.slots)
 		pp_tab3_free(&p->group_index, &a);
 	pp_free(&a, p->group_start);
 	pp_free(&a, p->group_rules);

@@ -103,11 +103,20 @@ pp_hash_triple(uint32_t a, uint32_t b, uint32_t c)
 	return h;
 }
 
-/* Open-addressing map from a triple of ids to a 32-bit value. */
+/*
+ * Open-addressing map from a triple of ids to a 32-bit value.  A slot
+ * holds the key and the value together, 16 bytes, so that a probe of a
+ * large policy's table costs one cache line, not two.
+ */
+typedef struct pp_tab3_slot
+{
+	uint32_t	k[3];
+	uint32_t	val;			/* value + 1; 0 marks an empty slot */
+} pp_tab3_slot;
+
 typedef struct pp_tab3
 {
-	uint32_t   *keys;			/* 3 per slot */
-	uint32_t   *vals;			/* value + 1; 0 marks an empty slot */
+	pp_tab3_slot *slots;
 	uint32_t	mask;			/* slots - 1 */
 	uint32_t	count;
 } pp_tab3;
@@ -125,16 +134,18 @@ pp_tab3_get(const pp_tab3 *t, uint32_t k0, uint32_t k1, uint32_t k2)
 
 	for (;;)
 	{
-		uint32_t	v = t->vals[i];
-		const uint32_t *k = &t->keys[3 * i];
+		const pp_tab3_slot *sl = &t->slots[i];
 
-		if (v == 0)
+		if (sl->val == 0)
 			return -1;
-		if (k[0] == k0 && k[1] == k1 && k[2] == k2)
-			return (int64_t) v - 1;
+		if (sl->k[0] == k0 && sl->k[1] == k1 && sl->k[2] == k2)
+			return (int64_t) sl->val - 1;
 		i = (i + 1) & t->mask;
 	}
 }
+
+/* Selectors up to this many bytes (every UUID) are kept in their entry. */
+#define PP_DICT_INLINE	16
 
 /* One interned selector of a level. */
 typedef struct pp_dict_entry
@@ -143,7 +154,15 @@ typedef struct pp_dict_entry
 	uint32_t	len;
 	uint32_t	hash;
 	bool		isuuid;
+	unsigned char inl[PP_DICT_INLINE];	/* a copy of s when len fits */
 } pp_dict_entry;
+
+/* pp_dict_key returns the bytes of an entry, from the entry itself if short. */
+static inline const unsigned char *
+pp_dict_key(const pp_dict_entry *e)
+{
+	return e->len <= PP_DICT_INLINE ? e->inl : e->s;
+}
 
 /* Dictionary of one level's exact selectors: entry i has id i + 2. */
 typedef struct pp_dict
@@ -151,7 +170,7 @@ typedef struct pp_dict
 	pp_dict_entry *entries;
 	uint32_t	nentries;
 	uint32_t	maxentries;
-	uint32_t   *slots;			/* entry index + 1; 0 marks an empty slot */
+	uint64_t   *slots;			/* hash << 32 | (entry index + 1); 0: empty */
 	uint32_t	mask;
 } pp_dict;
 
@@ -211,15 +230,20 @@ pp_dict_lookup(const pp_dict *d, const unsigned char *s, size_t len,
 	i = h & d->mask;
 	for (;;)
 	{
-		uint32_t	slot = d->slots[i];
-		const pp_dict_entry *e;
+		uint64_t	slot = d->slots[i];
 
 		if (slot == 0)
 			return PP_ID_NONE;
-		e = &d->entries[slot - 1];
-		if (e->hash == h && e->len == len && e->isuuid == isuuid &&
-			pp_bytes_equal(e->s, s, len))
-			return slot - 1 + PP_ID_FIRST;
+		/* the hash in the slot spares reading the entries of other keys */
+		if ((uint32_t) (slot >> 32) == h)
+		{
+			uint32_t	idx = (uint32_t) slot - 1;
+			const pp_dict_entry *e = &d->entries[idx];
+
+			if (e->len == len && e->isuuid == isuuid &&
+				pp_bytes_equal(pp_dict_key(e), s, len))
+				return idx + PP_ID_FIRST;
+		}
 		i = (i + 1) & d->mask;
 	}
 }

@@ -50,8 +50,7 @@ pp_tab3_init(pp_tab3 *t, const pp_allocator *a, uint32_t expect)
 
 	while (slots < 2 * expect)
 		slots <<= 1;
-	t->keys = pp_alloc(a, sizeof(uint32_t) * 3 * slots);
-	t->vals = pp_alloc0(a, sizeof(uint32_t) * slots);
+	t->slots = pp_alloc0(a, sizeof(pp_tab3_slot) * slots);
 	t->mask = slots - 1;
 	t->count = 0;
 }
@@ -62,12 +61,12 @@ tab3_insert(pp_tab3 *t, uint32_t k0, uint32_t k1, uint32_t k2, uint32_t val)
 {
 	uint32_t	i = (uint32_t) pp_hash_triple(k0, k1, k2) & t->mask;
 
-	while (t->vals[i] != 0)
+	while (t->slots[i].val != 0)
 		i = (i + 1) & t->mask;
-	t->keys[3 * i] = k0;
-	t->keys[3 * i + 1] = k1;
-	t->keys[3 * i + 2] = k2;
-	t->vals[i] = val + 1;
+	t->slots[i].k[0] = k0;
+	t->slots[i].k[1] = k1;
+	t->slots[i].k[2] = k2;
+	t->slots[i].val = val + 1;
 	t->count++;
 }
 
@@ -83,20 +82,18 @@ pp_tab3_put(pp_tab3 *t, const pp_allocator *a,
 
 		pp_tab3_init(t, a, old.mask + 1);
 		for (i = 0; i <= old.mask; i++)
-			if (old.vals[i] != 0)
-				tab3_insert(t, old.keys[3 * i], old.keys[3 * i + 1],
-							old.keys[3 * i + 2], old.vals[i] - 1);
+			if (old.slots[i].val != 0)
+				tab3_insert(t, old.slots[i].k[0], old.slots[i].k[1],
+							old.slots[i].k[2], old.slots[i].val - 1);
 		pp_tab3_free(&old, a);
 	}
 	tab3_insert(t, k0, k1, k2, val);
 }
 
-/* pp_tab3_free releases a map's arrays. */
+/* pp_tab3_free releases a map's slots. */
 void
 pp_tab3_free(pp_tab3 *t, const pp_allocator *a)
 {
-	pp_free(a, t->keys);
-	pp_free(a, t->vals);
-	t->keys = NULL;
-	t->vals = NULL;
+	pp_free(a, t->slots);
+	t->slots = NULL;
 }
