@@ -115,9 +115,9 @@ lookup_point(const pp_policy *p, int depth, const uint32_t r[PP_MAX_DEPTH])
 	return -1;
 }
 
-/* pp_decide computes the effective value of a target and why it holds. */
-void
-pp_decide(const pp_policy *p, const pp_target *t, pp_decision *d)
+/* decide computes the effective value of a target and why it holds. */
+static inline void
+decide(const pp_policy *p, const pp_target *t, pp_decision *d)
 {
 	uint32_t	r[PP_MAX_DEPTH];
 	int64_t		idx;
@@ -146,13 +146,20 @@ pp_decide(const pp_policy *p, const pp_target *t, pp_decision *d)
 	d->rule = (int) idx;
 }
 
+/* pp_decide computes the effective value of a target and why it holds. */
+void
+pp_decide(const pp_policy *p, const pp_target *t, pp_decision *d)
+{
+	decide(p, t, d);
+}
+
 /* pp_allowed tells whether the target's effective value grants perm (perm < 0: is it visible). */
 bool
 pp_allowed(const pp_policy *p, int perm, const pp_target *t)
 {
 	pp_decision d;
 
-	pp_decide(p, t, &d);
+	decide(p, t, &d);
 	if (perm < 0)
 		return d.kind != PP_VALUE_DENY;
 	return (d.perms >> perm) & 1;

@@ -149,16 +149,6 @@ cache_get(FunctionCallInfo fcinfo, int argno)
 	return c;
 }
 
-/*
- * paragon_perm_memo returns the permission memo of a call site whose
- * claims are argument argno.
- */
-PermMemo *
-paragon_perm_memo(FunctionCallInfo fcinfo, int argno)
-{
-	return &cache_get(fcinfo, argno)->perm;
-}
-
 /* remember_toast records the TOAST pointer of the claims just matched. */
 static inline void
 remember_toast(PolicyCache *c, const struct varatt_external *toast)
@@ -300,14 +290,13 @@ cache_insert(PolicyCache *c, Datum raw, const char *data, Size len, uint64 hash)
 }
 
 /*
- * paragon_policy_for_arg returns the compiled policy for the (non-NULL)
- * claims argument argno, compiling it on a miss; invalid claims raise an
- * error, never a policy.
+ * policy_for returns the compiled policy for the (non-NULL) claims
+ * argument argno of call site c, compiling it on a miss; invalid claims
+ * raise an error, never a policy.
  */
-const pp_policy *
-paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
+static inline const pp_policy *
+policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 {
-	PolicyCache *c = cache_get(fcinfo, argno);
 	Datum		raw = PG_GETARG_DATUM(argno);
 	struct varlena *v;
 	const char *data;
@@ -377,4 +366,33 @@ paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
 	i = cache_insert(c, raw, data, len, hash);
 	remember_addr(c, DatumGetPointer(raw), i);
 	return use_entry(c, i, raw, is_toast ? &toast : NULL);
+}
+
+/* paragon_policy_for_arg is policy_for at the call site of fcinfo. */
+const pp_policy *
+paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno)
+{
+	return policy_for(cache_get(fcinfo, argno), fcinfo, argno);
+}
+
+/*
+ * paragon_policy_and_perm returns the policy of the claims (argument 0;
+ * NULL for SQL NULL) and, in *perm, the permission named by argument
+ * permno, with one look at the call site: the per-row path of
+ * paragon_allowed.  An unknown permission is an error even without claims.
+ */
+const pp_policy *
+paragon_policy_and_perm(FunctionCallInfo fcinfo, int permno, int *perm)
+{
+	PolicyCache *c;
+
+	if (PG_ARGISNULL(0))
+	{
+		*perm = paragon_permission_arg(fcinfo, permno);
+		return NULL;
+	}
+	c = cache_get(fcinfo, 0);
+	*perm = c->perm.state == PERM_MEMO_FIXED ? c->perm.perm :
+		paragon_permission_arg_memo(fcinfo, permno, &c->perm);
+	return policy_for(c, fcinfo, 0);
 }

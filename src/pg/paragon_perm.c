@@ -52,8 +52,8 @@ claims_policy(FunctionCallInfo fcinfo)
 static inline Datum
 allowed_common(FunctionCallInfo fcinfo, bool cred_is_uuid)
 {
-	int			perm = paragon_permission_arg_memo(fcinfo, 1, paragon_perm_memo(fcinfo, 0));
-	const pp_policy *p = claims_policy(fcinfo);
+	int			perm;
+	const pp_policy *p = paragon_policy_and_perm(fcinfo, 1, &perm);
 	pp_target	t;
 
 	if (p == NULL)

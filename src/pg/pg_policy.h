@@ -58,7 +58,8 @@ extern void paragon_session_init(void);
 
 /* cache.c */
 extern const pp_policy *paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno);
-extern PermMemo *paragon_perm_memo(FunctionCallInfo fcinfo, int argno);
+extern const pp_policy *paragon_policy_and_perm(FunctionCallInfo fcinfo, int permno,
+											   int *perm);
 
 /* support.c */
 extern bool paragon_claims_arg_fixed(FmgrInfo *flinfo, int argno);
