@@ -884,6 +884,36 @@ build_groups(pp_policy *p)
 	pp_free(&p->alloc, counts);
 }
 
+/* build_bloom gives a large dictionary its Bloom filter (see pp_int.h). */
+static void
+build_bloom(pp_policy *p, pp_dict *d)
+{
+	uint32_t	bits = 64;
+	uint32_t	log2bits = 6;
+	uint32_t	i;
+
+	if (d->nentries < PP_BLOOM_MIN)
+		return;
+	while (bits < (uint32_t) PP_BLOOM_BITS * d->nentries && log2bits < 24)
+	{
+		bits <<= 1;
+		log2bits++;
+	}
+	d->bloom = pp_alloc0(&p->alloc, bits / 8);
+	d->bloom_mask = bits - 1;
+	d->bloom_shift = 32 - log2bits;
+	for (i = 0; i < d->nentries; i++)
+	{
+		const pp_dict_entry *e = &d->entries[i];
+		uint32_t	b1,
+					b2;
+
+		pp_bloom_bits(d, pp_hash_bytes(pp_dict_key(e), e->len, e->isuuid), &b1, &b2);
+		d->bloom[b1 >> 6] |= UINT64_C(1) << (b1 & 63);
+		d->bloom[b2 >> 6] |= UINT64_C(1) << (b2 & 63);
+	}
+}
+
 /*
  * pp_builder_finish completes the compile: NULL if any error was seen
  * (the errors stay readable until pp_builder_free), else the policy,
@@ -906,6 +936,8 @@ pp_builder_finish(pp_builder *b)
 									  3 * PP_ID_CLASS(n->ids[1]) +
 									  9 * PP_ID_CLASS(n->ids[2]));
 	}
+	for (i = 0; i < PP_MAX_DEPTH; i++)
+		build_bloom(p, &p->dict[i]);
 	build_groups(p);
 	b->policy = NULL;
 	return p;
@@ -958,6 +990,7 @@ pp_policy_free(pp_policy *p)
 	{
 		pp_free(&a, p->dict[l].entries);
 		pp_free(&a, p->dict[l].slots);
+		pp_free(&a, p->dict[l].bloom);
 	}
 	pp_free(&a, p->nodes);
 	pp_tab3_free(&p->node_index, &a);

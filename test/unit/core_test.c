@@ -732,6 +732,68 @@ test_hostile_shapes(void)
 	}
 }
 
+/*
+ * Large dictionaries (a Bloom filter in front of the slots): every named
+ * integration, credential and External ID is still found, at each level,
+ * and names it does not hold are not.
+ */
+static void
+test_large_dictionaries(void)
+{
+	enum
+	{
+		N = 300
+	};
+	size_t		cap = 64 * N * 3 + 256;
+	char	   *claims = malloc(cap);
+	size_t		n = 0;
+	pp_policy  *p;
+	int			perm = pp_perm_lookup("proxy-api", 9);
+	int			i,
+				found = 0,
+				wrong = 0;
+
+	n += (size_t) snprintf(claims + n, cap - n, "{" P ": {");
+	for (i = 0; i < N; i++)
+		n += (size_t) snprintf(claims + n, cap - n,
+							   "%s\"integration:i%d\": {\"credential:%08x-0000-4000-8000-%012x\": "
+							   "{\"configuration:ext:e%d\": [\"proxy-api\"]}}",
+							   i ? ", " : "", i, i, i, i);
+	n += (size_t) snprintf(claims + n, cap - n, "}}");
+	p = compile(claims, __LINE__);
+	if (p != NULL)
+	{
+		for (i = 0; i < 2 * N; i++)
+		{
+			char		integ[32],
+						cred[40],
+						ext[32];
+			pp_target	t;
+			bool		expect = i < N;
+
+			snprintf(integ, sizeof(integ), "i%d", i);
+			snprintf(cred, sizeof(cred), "%08x-0000-4000-8000-%012x", i, i);
+			snprintf(ext, sizeof(ext), "e%d", i);
+			target(&t, integ, cred, ext);
+			if (pp_allowed(p, perm, &t) == expect)
+				found++;
+			else
+				wrong++;
+			/* a credential of another integration is not the same rule */
+			snprintf(cred, sizeof(cred), "%08x-0000-4000-8000-%012x", i + 1, i + 1);
+			target(&t, integ, cred, ext);
+			if (pp_allowed(p, perm, &t))
+				wrong++;
+		}
+		ok(wrong == 0 && found == 2 * N, __LINE__,
+		   "large dictionaries: every named member found, no other");
+		ok(pp_policy_selector_count(p, 1) == N && pp_policy_selector_count(p, 2) == N &&
+		   pp_policy_selector_count(p, 3) == N, __LINE__, "large dictionaries: sizes");
+		pp_policy_free(p);
+	}
+	free(claims);
+}
+
 int
 main(void)
 {
@@ -743,6 +805,7 @@ main(void)
 	test_implied();
 	test_errors();
 	test_hostile_shapes();
+	test_large_dictionaries();
 	printf("core: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }
