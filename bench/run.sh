@@ -4,7 +4,7 @@
 # cluster (Unix socket in a mktemp -d directory, never a TCP port),
 # removed on exit.  Builds and installs the extension (as root), loads
 # 1,000,000 configurations, runs every measurement as the median of
-# BENCH_RUNS (default 7) runs after a warm-up, the variants of a group
+# BENCH_RUNS (default 9) runs after a warm-up, the variants of a group
 # interleaved run by run so that noise from other processes hits them
 # alike, and writes bench/results.md and docs/bench.png.
 #
@@ -14,7 +14,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-RUNS=${BENCH_RUNS:-7}
+RUNS=${BENCH_RUNS:-9}
 OUT=${BENCH_OUT:-$top/bench/results.md}
 PLOT=${BENCH_PLOT:-$top/docs/bench.png}
 t_start=$(date +%s)
@@ -704,7 +704,7 @@ $(grep -v '^$' "$work/tmp/audit_plans.txt")
 
 \`\`\`
 make bench                      # = bash bench/run.sh (as root: builds, installs, needs gnuplot-nox)
-BENCH_RUNS=9 bash bench/run.sh  # runs per measurement (default 7)
+BENCH_RUNS=9 bash bench/run.sh  # runs per measurement (default 9)
 \`\`\`
 
 The queries are in bench/run.sh (one \`measure\` call per group), the data in bench/setup.sql and the
