@@ -8,7 +8,7 @@
 # interleaved run by run so that noise from other processes hits them
 # alike, and writes bench/results.md and docs/bench.png.
 #
-# Environment: BENCH_RUNS (default 7), PG_CONFIG, BENCH_OUT (default
+# Environment: BENCH_RUNS (default 9), PG_CONFIG, BENCH_OUT (default
 # bench/results.md), BENCH_PLOT (default docs/bench.png).
 set -euo pipefail
 
@@ -704,7 +704,7 @@ $(grep -v '^$' "$work/tmp/audit_plans.txt")
 
 \`\`\`
 make bench                      # = bash bench/run.sh (as root: builds, installs, needs gnuplot-nox)
-BENCH_RUNS=9 bash bench/run.sh  # runs per measurement (default 9)
+BENCH_RUNS=15 bash bench/run.sh  # runs per measurement (default 9)
 \`\`\`
 
 The queries are in bench/run.sh (one \`measure\` call per group), the data in bench/setup.sql and the
