@@ -180,6 +180,15 @@ DROP TABLE sup_many;
 -- (SELECT current_setting(...)); a PL/pgSQL simple expression reads it on
 -- every call
 SET paragon.claims_source = 'setting';
+-- no claims (a request without a token): nothing is allowed, nothing breaks
+RESET request.jwt.claims;
+SELECT count(*) FILTER (WHERE paragon_allowed('events', integration)) AS no_claims_allowed,
+       count(*) FILTER (WHERE paragon_visible(integration)) AS no_claims_visible
+FROM sup_rows;
+SET request.jwt.claims = '';
+SELECT count(*) FILTER (WHERE paragon_allowed('events', integration)) AS empty_claims_allowed,
+       count(*) FILTER (WHERE paragon_visible(integration, NULL::text, NULL)) AS empty_claims_visible
+FROM sup_rows;
 SELECT set_config('request.jwt.claims', claims::text, false) IS NOT NULL AS set_a FROM sup_tokens WHERE name = 'a';
 SELECT count(*) AS a_rows FROM sup_rows WHERE paragon_allowed('events', integration);
 SELECT set_config('request.jwt.claims', claims::text, false) IS NOT NULL AS set_b FROM sup_tokens WHERE name = 'b';

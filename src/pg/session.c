@@ -488,7 +488,8 @@ short_policy(FunctionCallInfo fcinfo, ShortSite *site)
 	p = session_policy();
 	if (site->run_scoped && effective_source() == CLAIMS_SOURCE_SETTING)
 	{
-		if (session.cxt != NULL)
+		/* no claims (p NULL) leave nothing to keep alive, and no pin */
+		if (p != NULL && session.pin != NULL)
 		{
 			site->cxt = session.cxt;
 			site->pin = session.pin;

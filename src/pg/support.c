@@ -42,8 +42,8 @@
  * typmod is PARAGON_FIXED_CLAIMS_MARK or PARAGON_RUN_SCOPED_MARK.  SQL
  * cannot forge it: jsonb and text take no type modifier, and a typmod that
  * a typmodin function returns is never negative.  The executor evaluates
- * such a RelabelType as its argument, at no cost, EXPLAIN does not show an
- * implicit one, and unlike a FuncExpr's location it is kept when the plan
+ * such a RelabelType as its argument, at no cost (EXPLAIN VERBOSE shows
+ * it as a cast, "($0)::jsonb"), and unlike a FuncExpr's location it is kept when the plan
  * is sent to parallel workers, whose copy of an initplan's value or of the
  * query's parameters is as fixed for their run as the leader's.  The
  * support function returns a fresh node on every simplification, marked
