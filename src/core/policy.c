@@ -884,34 +884,36 @@ build_groups(pp_policy *p)
 	pp_free(&p->alloc, counts);
 }
 
-/* build_bloom gives a large dictionary its Bloom filter (see pp_int.h). */
+/*
+ * build_filters gives the large tables of a finished policy their Bloom
+ * filters (see pp_int.h): the dictionaries and the rule table, the ones
+ * every check probes.
+ */
 static void
-build_bloom(pp_policy *p, pp_dict *d)
+build_filters(pp_policy *p)
 {
-	uint32_t	bits = 64;
-	uint32_t	log2bits = 6;
 	uint32_t	i;
+	int			l;
 
-	if (d->nentries < PP_BLOOM_MIN)
-		return;
-	while (bits < (uint32_t) PP_BLOOM_BITS * d->nentries && log2bits < 24)
+	for (l = 0; l < PP_MAX_DEPTH; l++)
 	{
-		bits <<= 1;
-		log2bits++;
-	}
-	d->bloom = pp_alloc0(&p->alloc, bits / 8);
-	d->bloom_mask = bits - 1;
-	d->bloom_shift = 32 - log2bits;
-	for (i = 0; i < d->nentries; i++)
-	{
-		const pp_dict_entry *e = &d->entries[i];
-		uint32_t	b1,
-					b2;
+		pp_dict    *d = &p->dict[l];
 
-		pp_bloom_bits(d, pp_hash_bytes(pp_dict_key(e), e->len, e->isuuid), &b1, &b2);
-		d->bloom[b1 >> 6] |= UINT64_C(1) << (b1 & 63);
-		d->bloom[b2 >> 6] |= UINT64_C(1) << (b2 & 63);
+		pp_bloom_init(&d->filter, &p->alloc, d->nentries);
+		if (d->filter.bits != NULL)
+			for (i = 0; i < d->nentries; i++)
+				pp_bloom_add(&d->filter, pp_hash_bytes(pp_dict_key(&d->entries[i]),
+													   d->entries[i].len,
+													   d->entries[i].isuuid));
 	}
+	pp_bloom_init(&p->node_index.filter, &p->alloc, p->node_index.count);
+	if (p->node_index.filter.bits != NULL)
+		for (i = 0; i <= p->node_index.mask; i++)
+			if (p->node_index.slots[i].val != 0)
+				pp_bloom_add(&p->node_index.filter,
+							 pp_hash_triple(p->node_index.slots[i].k[0],
+											p->node_index.slots[i].k[1],
+											p->node_index.slots[i].k[2]));
 }
 
 /*
@@ -936,9 +938,8 @@ pp_builder_finish(pp_builder *b)
 									  3 * PP_ID_CLASS(n->ids[1]) +
 									  9 * PP_ID_CLASS(n->ids[2]));
 	}
-	for (i = 0; i < PP_MAX_DEPTH; i++)
-		build_bloom(p, &p->dict[i]);
 	build_groups(p);
+	build_filters(p);
 	b->policy = NULL;
 	return p;
 }
@@ -990,7 +991,7 @@ pp_policy_free(pp_policy *p)
 	{
 		pp_free(&a, p->dict[l].entries);
 		pp_free(&a, p->dict[l].slots);
-		pp_free(&a, p->dict[l].bloom);
+		pp_bloom_free(&p->dict[l].filter, &a);
 	}
 	pp_free(&a, p->nodes);
 	pp_tab3_free(&p->node_index, &a);

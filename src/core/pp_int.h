@@ -104,6 +104,63 @@ pp_hash_triple(uint32_t a, uint32_t b, uint32_t c)
 }
 
 /*
+ * A Bloom filter over 64-bit hashes, probed twice with bits from the
+ * hash's high half (the tables' slots use the low half).  Large tables of
+ * a compiled policy get one of about PP_BLOOM_BITS bits per key: most keys
+ * a large policy is asked about are not in it, and the filter, small
+ * enough to stay in the L1 cache, answers those without touching the
+ * table, which does not stay there.  About 5% of absent keys pass it.
+ */
+#define PP_BLOOM_MIN	64
+#define PP_BLOOM_BITS	16
+
+typedef struct pp_bloom
+{
+	uint64_t   *bits;			/* mask + 1 bits, or NULL: no filter */
+	uint32_t	mask;
+	uint32_t	shift;			/* 32 - log2(bits) */
+} pp_bloom;
+
+extern void pp_bloom_init(pp_bloom *b, const pp_allocator *a, uint32_t keys);
+extern void pp_bloom_free(pp_bloom *b, const pp_allocator *a);
+
+/* pp_bloom_pos gives the filter's two bit numbers for a hash. */
+static inline void
+pp_bloom_pos(const pp_bloom *b, uint64_t hash, uint32_t *b1, uint32_t *b2)
+{
+	uint32_t	x = (uint32_t) (hash >> 32);
+
+	*b1 = x & b->mask;
+	*b2 = (x * 0x9E3779B1u) >> b->shift;
+}
+
+/* pp_bloom_add records a hash. */
+static inline void
+pp_bloom_add(pp_bloom *b, uint64_t hash)
+{
+	uint32_t	b1,
+				b2;
+
+	pp_bloom_pos(b, hash, &b1, &b2);
+	b->bits[b1 >> 6] |= UINT64_C(1) << (b1 & 63);
+	b->bits[b2 >> 6] |= UINT64_C(1) << (b2 & 63);
+}
+
+/* pp_bloom_may_hold is false only for a hash never added (true without a filter). */
+static inline bool
+pp_bloom_may_hold(const pp_bloom *b, uint64_t hash)
+{
+	uint32_t	b1,
+				b2;
+
+	if (b->bits == NULL)
+		return true;
+	pp_bloom_pos(b, hash, &b1, &b2);
+	return ((b->bits[b1 >> 6] >> (b1 & 63)) & 1) &&
+		((b->bits[b2 >> 6] >> (b2 & 63)) & 1);
+}
+
+/*
  * Open-addressing map from a triple of ids to a 32-bit value.  A slot
  * holds the key and the value together, 16 bytes, so that a probe of a
  * large policy's table costs one cache line, not two.
@@ -119,6 +176,7 @@ typedef struct pp_tab3
 	pp_tab3_slot *slots;
 	uint32_t	mask;			/* slots - 1 */
 	uint32_t	count;
+	pp_bloom	filter;			/* the rule table's, once the policy is built */
 } pp_tab3;
 
 extern void pp_tab3_init(pp_tab3 *t, const pp_allocator *a, uint32_t expect);
@@ -130,7 +188,11 @@ extern void pp_tab3_free(pp_tab3 *t, const pp_allocator *a);
 static inline int64_t
 pp_tab3_get(const pp_tab3 *t, uint32_t k0, uint32_t k1, uint32_t k2)
 {
-	uint32_t	i = (uint32_t) pp_hash_triple(k0, k1, k2) & t->mask;
+	uint64_t	hash = pp_hash_triple(k0, k1, k2);
+	uint32_t	i = (uint32_t) hash & t->mask;
+
+	if (!pp_bloom_may_hold(&t->filter, hash))
+		return -1;
 
 	for (;;)
 	{
@@ -172,31 +234,8 @@ typedef struct pp_dict
 	uint32_t	maxentries;
 	uint64_t   *slots;			/* hash << 32 | (entry index + 1); 0: empty */
 	uint32_t	mask;
-	/* a Bloom filter of the selectors, for dictionaries of PP_BLOOM_MIN or more */
-	uint64_t   *bloom;			/* bloom_mask + 1 bits, or NULL */
-	uint32_t	bloom_mask;
-	uint32_t	bloom_shift;	/* 32 - log2(bits) */
+	pp_bloom	filter;			/* the selectors', once the policy is built */
 } pp_dict;
-
-/*
- * A dictionary this large gets a Bloom filter of about PP_BLOOM_BITS bits
- * per selector, probed twice.  Most members a large policy is asked about
- * (a row's credential, say) are not in it, and the filter, small enough to
- * stay in the L1 cache, answers those without touching the slot array,
- * which does not.  About 5% of absent members pass it and are looked up.
- */
-#define PP_BLOOM_MIN	64
-#define PP_BLOOM_BITS	16
-
-/* pp_bloom_bits gives the filter's two bit numbers for a selector hash. */
-static inline void
-pp_bloom_bits(const pp_dict *d, uint64_t hash, uint32_t *b1, uint32_t *b2)
-{
-	uint32_t	x = (uint32_t) (hash >> 32);	/* the slots use the low half */
-
-	*b1 = x & d->bloom_mask;
-	*b2 = (x * 0x9E3779B1u) >> d->bloom_shift;
-}
 
 /*
  * pp_bytes_equal compares two byte strings of the same length.  Selectors
@@ -252,16 +291,8 @@ pp_dict_lookup(const pp_dict *d, const unsigned char *s, size_t len,
 	if (d->nentries == 0)
 		return PP_ID_NONE;
 	hash = pp_hash_bytes(s, len, isuuid);
-	if (d->bloom != NULL)
-	{
-		uint32_t	b1,
-					b2;
-
-		pp_bloom_bits(d, hash, &b1, &b2);
-		if (!((d->bloom[b1 >> 6] >> (b1 & 63)) & 1) ||
-			!((d->bloom[b2 >> 6] >> (b2 & 63)) & 1))
-			return PP_ID_NONE;
-	}
+	if (!pp_bloom_may_hold(&d->filter, hash))
+		return PP_ID_NONE;
 	h = (uint32_t) hash;
 	i = h & d->mask;
 	for (;;)
