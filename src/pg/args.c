@@ -61,7 +61,7 @@ paragon_permission_arg_memo(FunctionCallInfo fcinfo, int argno, PermMemo *memo)
 	perm = paragon_permission_arg(fcinfo, argno);
 	if (memo->state == PERM_MEMO_UNKNOWN)
 	{
-		memo->state = paragon_claims_arg_fixed(fcinfo->flinfo, argno) ?
+		memo->state = paragon_arg_fixed(fcinfo->flinfo, argno) ?
 			PERM_MEMO_FIXED : PERM_MEMO_VARIES;
 		memo->perm = perm;
 	}

@@ -29,8 +29,9 @@
  *	   across statements, between which the OID could in principle be
  *	   freed and, after OID wraparound, reused.
  *	2c. The entry last found for a datum at this address (a two-way set
- *	   of address hints), verified byte for byte: the address only picks the candidate, so a reused
- *	   address costs a failed comparison, never a wrong policy.  When
+ *	   of address hints), verified byte for byte: the address only picks
+ *	   the candidate, so a reused address costs a failed comparison, never
+ *	   a wrong policy.  When
  *	   the claims change on every row but come from a few tuples that
  *	   stay put (the inner side of a join over a tokens table), this
  *	   answers with one memcmp instead of hashing the bytes.
@@ -142,7 +143,7 @@ cache_get(FunctionCallInfo fcinfo, int argno)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PolicyCache));
 		c->mcxt = fcinfo->flinfo->fn_mcxt;
-		c->arg_stable = paragon_claims_arg_fixed(fcinfo->flinfo, argno);
+		c->arg_stable = paragon_arg_fixed(fcinfo->flinfo, argno);
 		c->last = -1;
 		fcinfo->flinfo->fn_extra = c;
 	}
@@ -392,7 +393,6 @@ paragon_policy_and_perm(FunctionCallInfo fcinfo, int permno, int *perm)
 		return NULL;
 	}
 	c = cache_get(fcinfo, 0);
-	*perm = c->perm.state == PERM_MEMO_FIXED ? c->perm.perm :
-		paragon_permission_arg_memo(fcinfo, permno, &c->perm);
+	*perm = paragon_permission_arg_memo(fcinfo, permno, &c->perm);
 	return policy_for(c, fcinfo, 0);
 }

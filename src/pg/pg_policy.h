@@ -62,7 +62,7 @@ extern const pp_policy *paragon_policy_and_perm(FunctionCallInfo fcinfo, int per
 											   int *perm);
 
 /* support.c */
-extern bool paragon_claims_arg_fixed(FmgrInfo *flinfo, int argno);
+extern bool paragon_arg_fixed(FmgrInfo *flinfo, int argno);
 extern bool paragon_call_run_scoped(FmgrInfo *flinfo);
 
 /* args.c */

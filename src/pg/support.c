@@ -223,12 +223,13 @@ paragon_claims_support(PG_FUNCTION_ARGS)
 }
 
 /*
- * paragon_claims_arg_fixed tells the cache whether the datum of argument
- * argno stays the same value for the life of this FmgrInfo: a Const, or
- * the Param of a call the support function marked.
+ * paragon_arg_fixed tells whether the datum of argument argno stays the
+ * same value for the life of this FmgrInfo: a Const, or the claims Param
+ * of a call the support function marked.  The cache asks it about the
+ * claims, the permission memo (args.c) about the permission name.
  */
 bool
-paragon_claims_arg_fixed(FmgrInfo *flinfo, int argno)
+paragon_arg_fixed(FmgrInfo *flinfo, int argno)
 {
 	FuncExpr   *fexpr = (FuncExpr *) flinfo->fn_expr;
 	Node	   *arg;
