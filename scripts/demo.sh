@@ -16,20 +16,9 @@ bash scripts/setup.sh
 make -s
 make -s install >/dev/null
 
-bindir=$(pg_config --bindir)
-work=$(mktemp -d /tmp/paragon_perm_demo.XXXXXX)
-chown postgres "$work"
-# from /: postgres may not be able to enter this checkout (a clone under /root)
-as_pg() { (cd / && runuser -u postgres -- "$@"); }
-cleanup() {
-	as_pg "$bindir/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-as_pg "$bindir/initdb" -D "$work/data" -A trust -U postgres >/dev/null
-as_pg "$bindir/pg_ctl" -D "$work/data" -l "$work/log" -w \
-	-o "-c listen_addresses='' -c unix_socket_directories='$work'" start >/dev/null
+# shellcheck source=scripts/cluster.sh
+. scripts/cluster.sh
+cluster_start demo
 psql_app() { as_pg "$bindir/psql" -h "$work" -U postgres -d demo -X -q -v ON_ERROR_STOP=1 "$@"; }
 as_pg "$bindir/createdb" -h "$work" -U postgres demo
 

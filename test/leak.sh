@@ -31,24 +31,12 @@ FAILING=${FAILING:-100000}
 LEAK_LIMIT_KB=${LEAK_LIMIT_KB:-1024}
 RSS_LIMIT_KB=${RSS_LIMIT_KB:-65536}
 
-PG_CONFIG=${PG_CONFIG:-$(command -v pg_config)}
-bindir=$("$PG_CONFIG" --bindir)
-work=$(mktemp -d /tmp/paragon_perm_leak.XXXXXX)
-chown postgres "$work"
-# from /: postgres may not be able to enter this checkout (a clone under /root)
-as_pg() { (cd / && runuser -u postgres -- "$@"); }
-cleanup() {
-	as_pg "$bindir/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-as_pg "$bindir/initdb" -D "$work/data" -A trust -U postgres >/dev/null
-as_pg "$bindir/pg_ctl" -D "$work/data" -l "$work/log" -w \
-	-o "-c listen_addresses='' -k $work -c port=54329" start >/dev/null
+# shellcheck source=scripts/cluster.sh
+. "$(dirname "$0")/../scripts/cluster.sh"
+cluster_start leak
 
 P='urn:useparagon:connect:permissions'
-out=$(as_pg "$bindir/psql" -h "$work" -p 54329 -d postgres -X -q -v ON_ERROR_STOP=1 -At <<SQL
+out=$(as_pg "$bindir/psql" -h "$work" -d postgres -X -q -v ON_ERROR_STOP=1 -At <<SQL
 CREATE EXTENSION paragon_perm;
 \timing on
 CREATE FUNCTION status_kb(field text) RETURNS bigint LANGUAGE sql AS \$\$
