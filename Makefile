@@ -95,10 +95,10 @@ FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined 
 	-Isrc/core -Isrc/json -Isrc/jwt $(shell $(PKG_CONFIG) --cflags jansson openssl)
 FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs jansson openssl)
 
-fuzz/fuzz_claims: fuzz/fuzz_claims.c $(wildcard src/core/*.c src/core/*.h) src/json/jansson_walk.c
+fuzz/fuzz_claims: fuzz/fuzz_claims.c fuzz/fuzz_check.h $(wildcard src/core/*.c src/core/*.h) src/json/jansson_walk.c
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_claims.c $(sort $(wildcard src/core/*.c)) src/json/jansson_walk.c $(FUZZ_LIBS)
 
-fuzz/fuzz_token: fuzz/fuzz_token.c $(wildcard src/jwt/*.c src/jwt/*.h)
+fuzz/fuzz_token: fuzz/fuzz_token.c fuzz/fuzz_check.h $(wildcard src/jwt/*.c src/jwt/*.h)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_token.c $(sort $(wildcard src/jwt/*.c)) $(FUZZ_LIBS)
 
 fuzz-build: fuzz/fuzz_claims fuzz/fuzz_token

@@ -38,19 +38,9 @@
 
 #include <jansson.h>
 
+#include "fuzz_check.h"
 #include "jansson_walk.h"
 #include "pp.h"
-
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) \
-		{ \
-			fprintf(stderr, "invariant violated at line %d: %s\n", __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__); \
-			fprintf(stderr, "\n"); \
-			abort(); \
-		} \
-	} while (0)
 
 static void *
 fz_alloc(void *ctx, size_t size)

@@ -40,22 +40,12 @@
 #include <openssl/pem.h>
 
 #include "base64url.h"
+#include "fuzz_check.h"
 #include "jose_header.h"
 #include "jws.h"
 #include "jws_key.h"
 #include "jwt_claims.h"
 #include "jwt_error.h"
-
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) \
-		{ \
-			fprintf(stderr, "invariant violated at line %d: %s\n", __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__); \
-			fprintf(stderr, "\n"); \
-			abort(); \
-		} \
-	} while (0)
 
 static const char ed25519_private[] =
 	"-----BEGIN PRIVATE KEY-----\n"
