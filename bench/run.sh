@@ -168,7 +168,9 @@ for f in const param init table short; do FLOOR_OF[${f}_t10k]=floor_t10k; done
 
 # 4, the size target: the 10-rule and the 10,000-rule token in one
 # interleaved group, so that a change of load between groups does not
-# decide the ratio
+# decide the ratio.  Each statement also runs on a one-row table: what it
+# costs there (parsing a 616 kB literal, compiling the policy) is paid
+# once per statement, and the per-row cost is the rest over the rows.
 log "size: member and t10k interleaved"
 SZ="paragon_allowed(CLAIMS, 'proxy-api', integration, credential_id, external_id)"
 SZ_CM=":'c_member'::jsonb"
@@ -178,11 +180,17 @@ SZ_IT="(SELECT current_setting('bench.c_t10k')::jsonb)"
 measure size "SELECT claims::text AS c_member FROM tokens WHERE name = 'member' \\gset
 SELECT claims::text AS c_t10k FROM tokens WHERE name = 't10k' \\gset
 SELECT set_config('bench.c_member', :'c_member', false) IS NULL AS x \\g /dev/null
-SELECT set_config('bench.c_t10k', :'c_t10k', false) IS NULL AS x \\g /dev/null" \
+SELECT set_config('bench.c_t10k', :'c_t10k', false) IS NULL AS x \\g /dev/null
+CREATE TEMP TABLE one_row AS SELECT * FROM configurations LIMIT 1;
+ANALYZE one_row;" \
 	size_const_member "SELECT count(*) FROM configurations WHERE ${SZ//CLAIMS/$SZ_CM}" $N \
 	size_const_t10k "SELECT count(*) FROM configurations WHERE ${SZ//CLAIMS/$SZ_CT}" $N \
 	size_init_member "SELECT count(*) FROM configurations WHERE ${SZ//CLAIMS/$SZ_IM}" $N \
-	size_init_t10k "SELECT count(*) FROM configurations WHERE ${SZ//CLAIMS/$SZ_IT}" $N
+	size_init_t10k "SELECT count(*) FROM configurations WHERE ${SZ//CLAIMS/$SZ_IT}" $N \
+	size1_const_member "SELECT count(*) FROM one_row WHERE ${SZ//CLAIMS/$SZ_CM}" 1 \
+	size1_const_t10k "SELECT count(*) FROM one_row WHERE ${SZ//CLAIMS/$SZ_CT}" 1 \
+	size1_init_member "SELECT count(*) FROM one_row WHERE ${SZ//CLAIMS/$SZ_IM}" 1 \
+	size1_init_t10k "SELECT count(*) FROM one_row WHERE ${SZ//CLAIMS/$SZ_IT}" 1
 
 # the short form with verified token claims (paragon.claims_source =
 # token, paragon_set_token): tokens signed here with a throwaway RSA key
@@ -314,10 +322,12 @@ rls_round() {
 		done
 	} > "$out"
 }
-RLS_LABELS=(rls_a rls_c rls_d)
+# (e) is the floor as a policy: the call of (a) without the decision
+RLS_LABELS=(rls_a rls_c rls_d rls_e)
 RLS_POLS=("paragon_allowed((SELECT current_setting('request.jwt.claims', true)::jsonb), 'proxy-api', integration, credential_id, external_id)"
 	"paragon_allowed(current_setting('request.jwt.claims', true)::jsonb, 'proxy-api', integration, credential_id, external_id)"
-	"integration = (SELECT current_setting('app.integration'))")
+	"integration = (SELECT current_setting('app.integration'))"
+	"num_nonnulls((SELECT current_setting('request.jwt.claims', true)::jsonb), 'proxy-api'::text, integration, credential_id, external_id) > 0")
 if [ "$HAVE_SHORT" -gt 0 ]; then
 	RLS_LABELS+=(rls_b)
 	RLS_POLS+=("paragon_allowed('proxy-api', integration, credential_id, external_id)")
@@ -470,6 +480,10 @@ row() { # label description floor_label
 verdict() { if awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { exit !((op == "<=") ? v <= t : v >= t) }'; then echo met; else echo MISSED; fi; }
 
 size() { awk -v a="$(ns "$1_t10k")" -v b="$(ns "$1_member")" 'BEGIN { printf "%.2f", a / b }'; }
+# perrow FORM TOKEN: ns per row of group 4 net of the statement's fixed
+# cost (its median on the one-row table)
+perrow() { awk -v a="${MED[size_$1_$2]}" -v b="${MED[size1_$1_$2]}" -v n="${ROWS[size_$1_$2]}" 'BEGIN { printf "%.1f", (a - b) * 1e6 / (n - 1) }'; }
+size_net() { awk -v a="$(perrow "$1" t10k)" -v b="$(perrow "$1" member)" 'BEGIN { printf "%.2f", a / b }'; }
 floor_ratios() { echo "$1: member $(ratio "$1_member" floor_member)x, t1k $(ratio "$1_t1k" floor_t1k)x, t10k $(ratio "$1_t10k" "$(fl "$1_t10k")")x"; }
 r_const=$(ratio const_member floor_member)
 r_param=$(ratio param_member floor_member)
@@ -620,6 +634,8 @@ else
 fi
 row rls_c "(c) naive \`paragon_allowed(current_setting('request.jwt.claims', true)::jsonb, ...)\` (parsed per row)" rls_d
 row rls_d "(d) \`integration = (SELECT current_setting('app.integration'))\`"
+row rls_e "(e) the floor as a policy: \`num_nonnulls((SELECT current_setting('request.jwt.claims', true)::jsonb), 'proxy-api'::text, integration, credential_id, external_id) > 0\` (against (d))" rls_d
+row rls_a "(a) again, against the floor (e)" rls_e
 echo "| **6. audit join: 200 tokens x 5,000 credentials, nested loop** | | | | | | |"
 row audit_tok_outer "tokens outer (claims a lateral param: tier 2)" auditfloor_tok_outer
 row audit_cred_outer "credentials outer (claims change every row: tier 3 table)" auditfloor_cred_outer
@@ -640,6 +656,20 @@ cat <<EOF
 Counts (rows allowed) must agree across the forms of a token (Const / parameter / initplan / table / short):
 $(for t in admin admin_star member t1k t10k; do printf '%s %s / %s / %s / %s / %s; ' "$t" "${CNT[const_$t]}" "${CNT[param_$t]}" "${CNT[init_$t]}" "${CNT[table_$t]}" "${CNT[short_$t]:-n/a}"; done)
 Parallel ${CNT[par_param_member]} (serial ${CNT[param_member]}).
+
+### 4. Claims size, per row
+
+Group 4 again, with each statement's fixed cost taken out: the same statement on a one-row
+table costs what is paid once per statement whatever the rows (for the 10,000-rule token,
+parsing its 616 kB text into jsonb and compiling the policy), and per row is the rest over the
+rows.
+
+| form | token | ${N} rows, median ms | 1 row, median ms (fixed) | ns per row net of it | ratio to the 10-rule token |
+|---|---|---:|---:|---:|---:|
+| Const | member (10 rules) | ${MED[size_const_member]} | ${MED[size1_const_member]} | $(perrow const member) | |
+| Const | t10k (10,000 rules) | ${MED[size_const_t10k]} | ${MED[size1_const_t10k]} | $(perrow const t10k) | $(size_net const) |
+| initplan | member (10 rules) | ${MED[size_init_member]} | ${MED[size1_init_member]} | $(perrow init member) | |
+| initplan | t10k (10,000 rules) | ${MED[size_init_t10k]} | ${MED[size1_init_t10k]} | $(perrow init t10k) | $(size_net init) |
 
 ### The core alone
 
@@ -690,9 +720,9 @@ $(grep -v '^$' "$work/tmp/audit_plans.txt")
 |---|---|---|
 | paragon_allowed per row within 1.5x of the floor (member token) | Const ${r_const}x, short form (setting) ${r_short}x, short form (verified token) ${r_token}x, parameter ${r_param}x. $(floor_ratios const); $(floor_ratios param); $(floor_ratios init) | Const $(verdict "$r_const" 1.5 "<="), short (setting) $([ "$r_short" = n/a ] && echo n/a || verdict "$r_short" 1.5 "<="), short (token) $([ "$r_token" = n/a ] && echo n/a || verdict "$r_token" 1.5 "<="), parameter $(verdict "$r_param" 1.5 "<=") |
 | >= 1,000x faster than PL/pgSQL (per-row cost above the floor, PL/pgSQL vs the Const form; total per-row cost in brackets) | member ${sp10}x (${spt10}x), t1k ${sp1k}x (${spt1k}x), t10k ${sp10k}x (${spt10k}x) | $(verdict "$sp10" 1000 ">=") / $(verdict "$sp1k" 1000 ">=") / $(verdict "$sp10k" 1000 ">=") |
-| 10,000-rule token within 1.2x of 10-rule token | interleaved (group 4): Const $(ratio size_const_t10k size_const_member)x, initplan $(ratio size_init_t10k size_init_member)x. From the separate groups above: Const $(size const)x, short form (setting) ${size_short}, short form (verified token) ${size_token}, table $(size table)x, parameter $(size param)x, initplan $(size init)x | interleaved: Const $(verdict "$(ratio size_const_t10k size_const_member)" 1.2 "<="), initplan $(verdict "$(ratio size_init_t10k size_init_member)" 1.2 "<="); separate groups: Const $(verdict "$(size const)" 1.2 "<="), short (setting) $([ "$size_short" = n/a ] && echo n/a || verdict "${size_short%x}" 1.2 "<="), short (token) $([ "$size_token" = n/a ] && echo n/a || verdict "${size_token%x}" 1.2 "<="), table $(verdict "$(size table)" 1.2 "<="), parameter $(verdict "$(size param)" 1.2 "<="), initplan $(verdict "$(size init)" 1.2 "<=") |
+| 10,000-rule token within 1.2x of 10-rule token | interleaved (group 4), per row net of each statement's fixed cost: Const $(size_net const)x, initplan $(size_net init)x; including the fixed cost (parse and compile, once per statement, spread over the rows): Const $(ratio size_const_t10k size_const_member)x, initplan $(ratio size_init_t10k size_init_member)x. From the separate groups above: Const $(size const)x, short form (setting) ${size_short}, short form (verified token) ${size_token}, table $(size table)x, parameter $(size param)x, initplan $(size init)x | per row: Const $(verdict "$(size_net const)" 1.2 "<="), initplan $(verdict "$(size_net init)" 1.2 "<="); including the fixed cost: Const $(verdict "$(ratio size_const_t10k size_const_member)" 1.2 "<="), initplan $(verdict "$(ratio size_init_t10k size_init_member)" 1.2 "<="); separate groups: Const $(verdict "$(size const)" 1.2 "<="), short (setting) $([ "$size_short" = n/a ] && echo n/a || verdict "${size_short%x}" 1.2 "<="), short (token) $([ "$size_token" = n/a ] && echo n/a || verdict "${size_token%x}" 1.2 "<="), table $(verdict "$(size table)" 1.2 "<="), parameter $(verdict "$(size param)" 1.2 "<="), initplan $(verdict "$(size init)" 1.2 "<=") |
 | compile of a 10-rule token under 20 µs | $c10 µs | $(verdict "$c10" 20 "<=") |
-| RLS policy within 1.5x of the one-equality policy | (a) ${rls_ratio}x, (b) ${rls_ratio_b}x, (c) ${rls_ratio_c}x | (a) $(verdict "$rls_ratio" 1.5 "<=") |
+| RLS policy within 1.5x of the one-equality policy | (a) ${rls_ratio}x, (b) ${rls_ratio_b}x, (c) ${rls_ratio_c}x; the floor as a policy (e) alone $(ratio rls_e rls_d)x, and (a) is $(ratio rls_a rls_e)x of (e) | (a) $(verdict "$rls_ratio" 1.5 "<=") |
 | audit join within 2x either way | ${aud_ratio}x | $(verdict "$aud_ratio" 2 "<=") |
 | parallel plan works | Workers Launched: 2 in $par_ok plans, same count as serial | $([ "$par_ok" -ge 1 ] && [ "${CNT[par_param_member]}" = "${CNT[param_member]}" ] && echo met || echo MISSED) |
 | memory flat within 1 MiB | constant claims: VmRSS spread ${mc_spread} KiB, memory contexts ${cc_spread} B over the whole query. Changing claims: the cache grows to its bound (1,024 policies / 64 MiB per call site) in the first ~1,000 rows, then VmRSS spread ${mvl_spread} KiB and contexts ${cvl_spread} B over the second half of the samples (${mv_spread} KiB / ${cv_spread} B including the fill) | constant $(verdict "$mc_spread" 1024 "<="); changing, after the fill $(verdict "$mvl_spread" 1024 "<=") |
