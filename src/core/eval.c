@@ -109,7 +109,7 @@ lookup_point(const pp_policy *p, int depth, const uint32_t r[PP_MAX_DEPTH])
 						  c1 == 2 ? r[0] : (uint32_t) c1,
 						  c2 == 2 ? r[1] : (uint32_t) c2,
 						  c3 == 2 ? r[2] : (uint32_t) c3);
-		if (idx >= 0 && p->nodes[idx].kind != PP_NODE_CONTAINER)
+		if (idx >= 0 && PP_INFO_KIND(p->node_info[idx]) != PP_NODE_CONTAINER)
 			return idx;
 	}
 	return -1;
@@ -140,8 +140,8 @@ decide(const pp_policy *p, const pp_target *t, pp_decision *d)
 		d->rule = -1;
 		return;
 	}
-	d->kind = (pp_value_kind) p->nodes[idx].kind;
-	d->perms = p->nodes[idx].perms;
+	d->kind = (pp_value_kind) PP_INFO_KIND(p->node_info[idx]);
+	d->perms = PP_INFO_PERMS(p->node_info[idx]);
 	d->reason = PP_REASON_RULE;
 	d->rule = (int) idx;
 }

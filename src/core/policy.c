@@ -334,6 +334,24 @@ pp_builder_new(const pp_allocator *alloc, bool collect_all)
 	return b;
 }
 
+/* dict_place puts entry i of a dictionary into a free slot of its table. */
+static void
+dict_place(pp_dict *d, uint32_t i)
+{
+	const pp_dict_entry *e = &d->entries[i];
+	uint32_t	j = e->hash & d->mask;
+	pp_dict_slot *sl;
+
+	while (d->slots[j].id != 0)
+		j = (j + 1) & d->mask;
+	sl = &d->slots[j];
+	if (e->len <= PP_DICT_INLINE)
+		memcpy(sl->key, e->s, e->len);
+	sl->hash = e->hash;
+	sl->length = PP_DICT_LENGTH(e->len, e->isuuid);
+	sl->id = i + 1;
+}
+
 /* intern returns the id of a scope's selector, adding it to its dictionary. */
 static uint32_t
 intern(pp_policy *p, const pp_scope *sc)
@@ -366,8 +384,6 @@ intern(pp_policy *p, const pp_scope *sc)
 	e->len = (uint32_t) len;
 	e->hash = (uint32_t) pp_hash_bytes(s, len, sc->isuuid);
 	e->isuuid = sc->isuuid;
-	if (len <= PP_DICT_INLINE)
-		memcpy(e->inl, s, len);
 	d->nentries++;
 
 	/* rebuild the slots when half full; otherwise insert */
@@ -376,28 +392,16 @@ intern(pp_policy *p, const pp_scope *sc)
 		uint32_t	slots = 16;
 		uint32_t	i;
 
-		while (slots < 4 * d->nentries)
+		while (slots < 2 * d->nentries)
 			slots <<= 1;
 		pp_free(&p->alloc, d->slots);
-		d->slots = pp_alloc0(&p->alloc, sizeof(uint64_t) * slots);
+		d->slots = pp_alloc0(&p->alloc, sizeof(pp_dict_slot) * slots);
 		d->mask = slots - 1;
 		for (i = 0; i < d->nentries; i++)
-		{
-			uint32_t	j = d->entries[i].hash & d->mask;
-
-			while (d->slots[j] != 0)
-				j = (j + 1) & d->mask;
-			d->slots[j] = ((uint64_t) d->entries[i].hash << 32) | (i + 1);
-		}
+			dict_place(d, i);
 	}
 	else
-	{
-		uint32_t	j = e->hash & d->mask;
-
-		while (d->slots[j] != 0)
-			j = (j + 1) & d->mask;
-		d->slots[j] = ((uint64_t) e->hash << 32) | d->nentries;
-	}
+		dict_place(d, d->nentries - 1);
 	return d->nentries - 1 + PP_ID_FIRST;
 }
 
@@ -900,14 +904,14 @@ build_filters(pp_policy *p)
 		pp_dict    *d = &p->dict[l];
 
 		pp_bloom_init(&d->filter, &p->alloc, d->nentries);
-		if (d->filter.bits != NULL)
+		if (d->filter.words != NULL)
 			for (i = 0; i < d->nentries; i++)
-				pp_bloom_add(&d->filter, pp_hash_bytes(pp_dict_key(&d->entries[i]),
+				pp_bloom_add(&d->filter, pp_hash_bytes(d->entries[i].s,
 													   d->entries[i].len,
 													   d->entries[i].isuuid));
 	}
 	pp_bloom_init(&p->node_index.filter, &p->alloc, p->node_index.count);
-	if (p->node_index.filter.bits != NULL)
+	if (p->node_index.filter.words != NULL)
 		for (i = 0; i <= p->node_index.mask; i++)
 			if (p->node_index.slots[i].val != 0)
 				pp_bloom_add(&p->node_index.filter,
@@ -938,6 +942,9 @@ pp_builder_finish(pp_builder *b)
 									  3 * PP_ID_CLASS(n->ids[1]) +
 									  9 * PP_ID_CLASS(n->ids[2]));
 	}
+	p->node_info = pp_alloc(&p->alloc, sizeof(uint32_t) * p->nnodes);
+	for (i = 0; i < p->nnodes; i++)
+		p->node_info[i] = PP_NODE_INFO(p->nodes[i].kind, p->nodes[i].perms);
 	build_groups(p);
 	build_filters(p);
 	b->policy = NULL;
@@ -994,6 +1001,7 @@ pp_policy_free(pp_policy *p)
 		pp_bloom_free(&p->dict[l].filter, &a);
 	}
 	pp_free(&a, p->nodes);
+	pp_free(&a, p->node_info);
 	pp_tab3_free(&p->node_index, &a);
 	if (p->group_index.slots)
 		pp_tab3_free(&p->group_index, &a);

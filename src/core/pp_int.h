@@ -25,6 +25,16 @@
 #define PP_ID_WILDCARD	1
 #define PP_ID_FIRST		2
 
+/*
+ * The lookups below run several times per checked row; the compiler's
+ * size heuristics would otherwise make some of them calls.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define PP_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define PP_ALWAYS_INLINE inline
+#endif
+
 /* Specificity class of an id: 0 none, 1 wildcard, 2 exact. */
 #define PP_ID_CLASS(id) ((id) >= PP_ID_FIRST ? 2 : (id))
 
@@ -104,60 +114,55 @@ pp_hash_triple(uint32_t a, uint32_t b, uint32_t c)
 }
 
 /*
- * A Bloom filter over 64-bit hashes, probed twice with bits from the
- * hash's high half (the tables' slots use the low half).  Large tables of
- * a compiled policy get one of about PP_BLOOM_BITS bits per key: most keys
- * a large policy is asked about are not in it, and the filter, small
- * enough to stay in the L1 cache, answers those without touching the
- * table, which does not stay there.  About 5% of absent keys pass it.
+ * A Bloom filter over 64-bit hashes, with bits from the hash's high half
+ * (the tables' slots use the low half).  Large tables of a compiled
+ * policy get one of about PP_BLOOM_BITS bits per key: most keys a large
+ * policy is asked about are not in it, and the filter, small enough to
+ * stay in cache, answers those without touching the table, which does
+ * not stay there.  It is blocked: a key's two bits lie in one 64-bit
+ * word, so a probe reads one word, not two cache lines; about 3% of
+ * absent keys pass it.
  */
 #define PP_BLOOM_MIN	64
 #define PP_BLOOM_BITS	16
 
 typedef struct pp_bloom
 {
-	uint64_t   *bits;			/* mask + 1 bits, or NULL: no filter */
-	uint32_t	mask;
-	uint32_t	shift;			/* 32 - log2(bits) */
+	uint64_t   *words;			/* wmask + 1 words, or NULL: no filter */
+	uint32_t	wmask;
 } pp_bloom;
 
 extern void pp_bloom_init(pp_bloom *b, const pp_allocator *a, uint32_t keys);
 extern void pp_bloom_free(pp_bloom *b, const pp_allocator *a);
 
-/* pp_bloom_pos gives the filter's two bit numbers for a hash. */
-static inline void
-pp_bloom_pos(const pp_bloom *b, uint64_t hash, uint32_t *b1, uint32_t *b2)
+/* pp_bloom_word gives a hash's word of the filter and its two bits there. */
+static inline uint64_t *
+pp_bloom_word(const pp_bloom *b, uint64_t hash, uint64_t *bits)
 {
 	uint32_t	x = (uint32_t) (hash >> 32);
 
-	*b1 = x & b->mask;
-	*b2 = (x * 0x9E3779B1u) >> b->shift;
+	*bits = (UINT64_C(1) << (x & 63)) | (UINT64_C(1) << ((x >> 6) & 63));
+	return &b->words[(x >> 12) & b->wmask];
 }
 
 /* pp_bloom_add records a hash. */
 static inline void
 pp_bloom_add(pp_bloom *b, uint64_t hash)
 {
-	uint32_t	b1,
-				b2;
+	uint64_t	bits;
 
-	pp_bloom_pos(b, hash, &b1, &b2);
-	b->bits[b1 >> 6] |= UINT64_C(1) << (b1 & 63);
-	b->bits[b2 >> 6] |= UINT64_C(1) << (b2 & 63);
+	*pp_bloom_word(b, hash, &bits) |= bits;
 }
 
 /* pp_bloom_may_hold is false only for a hash never added (true without a filter). */
 static inline bool
 pp_bloom_may_hold(const pp_bloom *b, uint64_t hash)
 {
-	uint32_t	b1,
-				b2;
+	uint64_t	bits;
 
-	if (b->bits == NULL)
+	if (b->words == NULL)
 		return true;
-	pp_bloom_pos(b, hash, &b1, &b2);
-	return ((b->bits[b1 >> 6] >> (b1 & 63)) & 1) &&
-		((b->bits[b2 >> 6] >> (b2 & 63)) & 1);
+	return (*pp_bloom_word(b, hash, &bits) & bits) == bits;
 }
 
 /*
@@ -185,7 +190,7 @@ extern void pp_tab3_put(pp_tab3 *t, const pp_allocator *a,
 extern void pp_tab3_free(pp_tab3 *t, const pp_allocator *a);
 
 /* pp_tab3_get returns the value stored for the triple, or -1. */
-static inline int64_t
+static PP_ALWAYS_INLINE int64_t
 pp_tab3_get(const pp_tab3 *t, uint32_t k0, uint32_t k1, uint32_t k2)
 {
 	uint64_t	hash = pp_hash_triple(k0, k1, k2);
@@ -206,9 +211,6 @@ pp_tab3_get(const pp_tab3 *t, uint32_t k0, uint32_t k1, uint32_t k2)
 	}
 }
 
-/* Selectors up to this many bytes (every UUID) are kept in their entry. */
-#define PP_DICT_INLINE	16
-
 /* One interned selector of a level. */
 typedef struct pp_dict_entry
 {
@@ -216,15 +218,29 @@ typedef struct pp_dict_entry
 	uint32_t	len;
 	uint32_t	hash;
 	bool		isuuid;
-	unsigned char inl[PP_DICT_INLINE];	/* a copy of s when len fits */
 } pp_dict_entry;
 
-/* pp_dict_key returns the bytes of an entry, from the entry itself if short. */
-static inline const unsigned char *
-pp_dict_key(const pp_dict_entry *e)
+/* Selectors up to this many bytes (every UUID) are kept in their slot. */
+#define PP_DICT_INLINE	16
+
+/* The length word of a dictionary slot: the length, and a flag for UUIDs. */
+#define PP_DICT_UUID	0x80000000u
+#define PP_DICT_LENGTH(len, isuuid) ((uint32_t) (len) | ((isuuid) ? PP_DICT_UUID : 0))
+
+/*
+ * A slot of a dictionary's hash table, 32 bytes (two to a cache line).
+ * It holds a short selector itself, so that finding one, a row's UUID
+ * say, reads one cache line: a large policy's entries do not stay in the
+ * cache while a scan streams rows through it.
+ */
+typedef struct pp_dict_slot
 {
-	return e->len <= PP_DICT_INLINE ? e->inl : e->s;
-}
+	unsigned char key[PP_DICT_INLINE];	/* the selector, if that short */
+	uint32_t	hash;			/* the low half of its hash */
+	uint32_t	length;			/* PP_DICT_LENGTH */
+	uint32_t	id;				/* entry index + 1; 0 marks an empty slot */
+	uint32_t	unused;
+} pp_dict_slot;
 
 /* Dictionary of one level's exact selectors: entry i has id i + 2. */
 typedef struct pp_dict
@@ -232,8 +248,8 @@ typedef struct pp_dict
 	pp_dict_entry *entries;
 	uint32_t	nentries;
 	uint32_t	maxentries;
-	uint64_t   *slots;			/* hash << 32 | (entry index + 1); 0: empty */
-	uint32_t	mask;
+	pp_dict_slot *slots;
+	uint32_t	mask;			/* slots - 1 */
 	pp_bloom	filter;			/* the selectors', once the policy is built */
 } pp_dict;
 
@@ -280,12 +296,13 @@ pp_bytes_equal(const unsigned char *a, const unsigned char *b, size_t len)
 }
 
 /* pp_dict_lookup returns the id of an exact selector, or PP_ID_NONE. */
-static inline uint32_t
+static PP_ALWAYS_INLINE uint32_t
 pp_dict_lookup(const pp_dict *d, const unsigned char *s, size_t len,
 			   bool isuuid)
 {
 	uint64_t	hash;
 	uint32_t	h;
+	uint32_t	length = PP_DICT_LENGTH(len, isuuid);
 	uint32_t	i;
 
 	if (d->nentries == 0)
@@ -297,20 +314,15 @@ pp_dict_lookup(const pp_dict *d, const unsigned char *s, size_t len,
 	i = h & d->mask;
 	for (;;)
 	{
-		uint64_t	slot = d->slots[i];
+		const pp_dict_slot *sl = &d->slots[i];
 
-		if (slot == 0)
+		if (sl->id == 0)
 			return PP_ID_NONE;
-		/* the hash in the slot spares reading the entries of other keys */
-		if ((uint32_t) (slot >> 32) == h)
-		{
-			uint32_t	idx = (uint32_t) slot - 1;
-			const pp_dict_entry *e = &d->entries[idx];
-
-			if (e->len == len && e->isuuid == isuuid &&
-				pp_bytes_equal(pp_dict_key(e), s, len))
-				return idx + PP_ID_FIRST;
-		}
+		/* the hash and length in the slot spare comparing other keys */
+		if (sl->hash == h && sl->length == length &&
+			pp_bytes_equal(len <= PP_DICT_INLINE ? sl->key : d->entries[sl->id - 1].s,
+						   s, len))
+			return sl->id - 1 + PP_ID_FIRST;
 		i = (i + 1) & d->mask;
 	}
 }
@@ -326,6 +338,16 @@ typedef struct pp_node
 	uint32_t	key_len;
 } pp_node;
 
+/*
+ * What a check needs of a node, four bytes each: its kind and its
+ * permissions.  The evaluator reads this array, not the nodes (32 bytes
+ * each, mostly the key text's location), so that the rules a large
+ * policy decides with stay in the cache.
+ */
+#define PP_NODE_INFO(kind, perms)	((uint32_t) (kind) | ((uint32_t) (perms) << 16))
+#define PP_INFO_KIND(info)		((int) ((info) & 0xff))
+#define PP_INFO_PERMS(info)		((uint16_t) ((info) >> 16))
+
 /* A compiled policy. */
 struct pp_policy
 {
@@ -337,6 +359,7 @@ struct pp_policy
 	pp_node    *nodes;
 	uint32_t	nnodes;
 	uint32_t	maxnodes;
+	uint32_t   *node_info;		/* PP_NODE_INFO of each node, once built */
 	pp_tab3		node_index;		/* ids -> node */
 	pp_tab3		group_index;	/* (depth, k1, k2) -> group */
 	uint32_t   *group_start;	/* group g: group_rules[start[g] .. start[g+1]) */

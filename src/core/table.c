@@ -52,7 +52,7 @@ pp_tab3_init(pp_tab3 *t, const pp_allocator *a, uint32_t expect)
 		slots <<= 1;
 	t->slots = pp_alloc0(a, sizeof(pp_tab3_slot) * slots);
 	t->mask = slots - 1;
-	t->filter.bits = NULL;
+	t->filter.words = NULL;
 	t->count = 0;
 }
 
@@ -101,32 +101,28 @@ pp_tab3_free(pp_tab3 *t, const pp_allocator *a)
 }
 
 /*
- * pp_bloom_init gives b a filter sized for keys keys, or none (bits NULL)
+ * pp_bloom_init gives b a filter sized for keys keys, or none (words NULL)
  * for fewer than PP_BLOOM_MIN, where the table itself stays in cache.
+ * The word index takes 18 bits of the hash: at most 2^18 words (2 MB).
  */
 void
 pp_bloom_init(pp_bloom *b, const pp_allocator *a, uint32_t keys)
 {
-	uint32_t	bits = 64;
-	uint32_t	log2bits = 6;
+	uint32_t	words = 1;
 
-	b->bits = NULL;
+	b->words = NULL;
 	if (keys < PP_BLOOM_MIN)
 		return;
-	while (bits < (uint32_t) PP_BLOOM_BITS * keys && log2bits < 24)
-	{
-		bits <<= 1;
-		log2bits++;
-	}
-	b->bits = pp_alloc0(a, bits / 8);
-	b->mask = bits - 1;
-	b->shift = 32 - log2bits;
+	while ((uint64_t) words * 64 < (uint64_t) PP_BLOOM_BITS * keys && words < (1u << 18))
+		words <<= 1;
+	b->words = pp_alloc0(a, sizeof(uint64_t) * words);
+	b->wmask = words - 1;
 }
 
 /* pp_bloom_free releases a filter. */
 void
 pp_bloom_free(pp_bloom *b, const pp_allocator *a)
 {
-	pp_free(a, b->bits);
-	b->bits = NULL;
+	pp_free(a, b->words);
+	b->words = NULL;
 }

@@ -794,6 +794,80 @@ test_large_dictionaries(void)
 	free(claims);
 }
 
+/*
+ * Selectors of 16 bytes or less are compared in their hash slot, longer
+ * ones through their entry: members on both sides of that length, and
+ * near misses (one byte changed at the end, one byte shorter or longer),
+ * in dictionaries large enough to have a Bloom filter.
+ */
+static void
+test_selector_lengths(void)
+{
+	enum
+	{
+		N = 100
+	};
+	size_t		cap = 160 * N + 256;
+	char	   *claims = malloc(cap);
+	size_t		n = 0;
+	pp_policy  *p;
+	int			perm = pp_perm_lookup("proxy-api", 9);
+	int			i,
+				wrong = 0;
+
+	n += (size_t) snprintf(claims + n, cap - n, "{" P ": {");
+	for (i = 0; i < N; i++)
+		n += (size_t) snprintf(claims + n, cap - n,
+							   "%s\"integration:%s-%03d\": {\"configuration:ext:%s%03d\": true}",
+							   i ? ", " : "",
+							   i % 2 ? "a-long-integration-name" : "short12", i,
+							   i % 2 ? "ext-of-17-byte" : "ext-of-16-byt", i);
+	n += (size_t) snprintf(claims + n, cap - n, "}}");
+	p = compile(claims, __LINE__);
+	if (p != NULL)
+	{
+		for (i = 0; i < N; i++)
+		{
+			char		integ[64],
+						ext[64];
+			size_t		il,
+						el;
+			pp_target	t;
+
+			il = (size_t) snprintf(integ, sizeof(integ), "%s-%03d",
+								   i % 2 ? "a-long-integration-name" : "short12", i);
+			el = (size_t) snprintf(ext, sizeof(ext), "%s%03d",
+								   i % 2 ? "ext-of-17-byte" : "ext-of-16-byt", i);
+			target(&t, integ, NULL, ext);
+			if (!pp_allowed(p, perm, &t))
+				wrong++;
+			/* the last byte changed, at each level */
+			integ[il - 1] ^= 1;
+			target(&t, integ, NULL, ext);
+			if (pp_allowed(p, perm, &t))
+				wrong++;
+			integ[il - 1] ^= 1;
+			ext[el - 1] ^= 1;
+			target(&t, integ, NULL, ext);
+			if (pp_allowed(p, perm, &t))
+				wrong++;
+			ext[el - 1] ^= 1;
+			/* one byte shorter, one byte longer */
+			pp_target_init(&t, integ, il, NULL, 0, NULL, ext, el - 1);
+			if (pp_allowed(p, perm, &t))
+				wrong++;
+			ext[el] = '0';
+			pp_target_init(&t, integ, il, NULL, 0, NULL, ext, el + 1);
+			if (pp_allowed(p, perm, &t))
+				wrong++;
+		}
+		ok(wrong == 0, __LINE__,
+		   "selectors of 16 and 17 bytes and more: found, and no near miss");
+		pp_policy_free(p);
+	}
+	free(claims);
+}
+
 int
 main(void)
 {
@@ -806,6 +880,7 @@ main(void)
 	test_errors();
 	test_hostile_shapes();
 	test_large_dictionaries();
+	test_selector_lengths();
 	printf("core: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }
