@@ -10,8 +10,11 @@
  * targets drawn like its rows (30% without an External ID).  Each token
  * is then checked against every target, five times; the median is
  * printed.  Run by "make bench-core"; a first argument sets the number of
- * targets (default 1,000,000), e.g. a small one under valgrind, and a
- * second the only token size to run (10, 1000 or 10000).
+ * targets (default 1,000,000), e.g. a small one under valgrind, a
+ * second the only token size to run (10, 1000 or 10000), and a third a
+ * number of bytes of a large buffer to read between two decisions, as a
+ * scan's heap pages and executor state pass through the caches between
+ * two rows (e.g. 256 under valgrind --tool=cachegrind --cache-sim=yes).
  *
  * bench/core_bench.c
  *
@@ -159,6 +162,11 @@ main(int argc, char **argv)
 {
 	int			ntargets = argc > 1 ? atoi(argv[1]) : 1000000;
 	int			only = argc > 2 ? atoi(argv[2]) : 0;
+	size_t		pollute = argc > 3 ? (size_t) atol(argv[3]) : 0;
+	size_t		bufsize = (size_t) 256 << 20,
+				pos = 0;
+	unsigned char *buf = pollute > 0 ? calloc(bufsize, 1) : NULL;
+	unsigned long sink = 0;
 	static const int sizes[] = {10, 1000, 10000};
 	pp_allocator alloc = {xalloc, xfree, NULL};
 	unsigned char (*creds)[16] = malloc(sizeof(*creds) * NCREDS);
@@ -216,6 +224,11 @@ main(int argc, char **argv)
 							   rows[i].cred, rows[i].has_ext ? rows[i].ext : NULL,
 							   rows[i].has_ext ? strlen(rows[i].ext) : 0);
 				allowed += pp_allowed(p, perm, &tg);
+				for (size_t k = 0; k < pollute; k += 64)
+				{
+					sink += buf[pos];
+					pos = (pos + 64) & (bufsize - 1);
+				}
 			}
 			t[r] = (now_ns() - t0) / ntargets;
 		}
@@ -226,5 +239,6 @@ main(int argc, char **argv)
 	}
 	free(rows);
 	free(creds);
-	return 0;
+	free(buf);
+	return sink == 1;			/* keeps the reads of the buffer */
 }
