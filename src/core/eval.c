@@ -19,21 +19,27 @@
  */
 #include "pp_int.h"
 
-/* resolve maps the target's members to dictionary ids (PP_ID_NONE if no exact selector names them). */
+/*
+ * resolve maps the target's members to dictionary ids (PP_ID_NONE if no
+ * exact selector names them), and gives in solo[l] the node index + 1 of
+ * the rule whose only key is the member of level l (0: none).
+ */
 static inline void
-resolve(const pp_policy *p, const pp_target *t, uint32_t r[PP_MAX_DEPTH])
+resolve(const pp_policy *p, const pp_target *t, uint32_t r[PP_MAX_DEPTH],
+		uint32_t solo[PP_MAX_DEPTH])
 {
 	int			l;
 
 	for (l = 0; l < PP_MAX_DEPTH; l++)
 	{
 		const pp_member *m = &t->m[l];
+		const pp_dict_slot *sl = NULL;
 
-		if (l >= t->depth || m->kind == PP_MEMBER_UNSPECIFIED)
-			r[l] = PP_ID_NONE;
-		else
-			r[l] = pp_dict_lookup(&p->dict[l], (const unsigned char *) m->s,
-								  m->len, m->kind == PP_MEMBER_UUID);
+		if (l < t->depth && m->kind != PP_MEMBER_UNSPECIFIED)
+			sl = pp_dict_find(&p->dict[l], (const unsigned char *) m->s,
+							  m->len, m->kind == PP_MEMBER_UUID);
+		r[l] = sl != NULL ? sl->id - 1 + PP_ID_FIRST : PP_ID_NONE;
+		solo[l] = sl != NULL ? sl->solo : 0;
 	}
 }
 
@@ -59,15 +65,20 @@ static const uint8_t shape_classes[27][PP_MAX_DEPTH] = {
 	{0, 2, 2}, {1, 2, 2}, {2, 2, 2},
 };
 
+/* The shapes with one exact key and no other: the dictionaries' solo rules. */
+#define SOLO_SHAPES ((1u << 2) | (1u << 6) | (1u << 18))
+
 /*
  * lookup_point returns the most specific rule matching a point of the
  * given depth whose members resolve to r, or -1.  It probes only the
  * shapes that the policy uses and the point admits (an exact class needs
  * a member that an exact selector names, any key needs a level within
- * the depth), most specific first.
+ * the depth), most specific first.  With solo (from resolve), the shapes
+ * of a single exact key are answered from it instead of the rule table.
  */
 static int64_t
-lookup_point(const pp_policy *p, int depth, const uint32_t r[PP_MAX_DEPTH])
+lookup_point(const pp_policy *p, int depth, const uint32_t r[PP_MAX_DEPTH],
+			 const uint32_t *solo)
 {
 	uint32_t	m = p->pattern_mask;
 	int			l,
@@ -101,6 +112,15 @@ lookup_point(const pp_policy *p, int depth, const uint32_t r[PP_MAX_DEPTH])
 			;
 #endif
 		m &= ~(1u << shape);
+		if (solo != NULL && (SOLO_SHAPES >> shape) & 1)
+		{
+			/* (2,0,0), (0,2,0) or (0,0,2): the exact key's level */
+			uint32_t	s = solo[shape == 2 ? 0 : shape == 6 ? 1 : 2];
+
+			if (s != 0)
+				return (int64_t) s - 1;
+			continue;
+		}
 		c1 = shape_classes[shape][0];
 		c2 = shape_classes[shape][1];
 		c3 = shape_classes[shape][2];
@@ -119,7 +139,8 @@ lookup_point(const pp_policy *p, int depth, const uint32_t r[PP_MAX_DEPTH])
 static inline void
 decide(const pp_policy *p, const pp_target *t, pp_decision *d)
 {
-	uint32_t	r[PP_MAX_DEPTH];
+	uint32_t	r[PP_MAX_DEPTH],
+				solo[PP_MAX_DEPTH];
 	int64_t		idx;
 
 	if (!p->restricted)
@@ -130,8 +151,8 @@ decide(const pp_policy *p, const pp_target *t, pp_decision *d)
 		d->rule = -1;
 		return;
 	}
-	resolve(p, t, r);
-	idx = lookup_point(p, t->depth, r);
+	resolve(p, t, r, solo);
+	idx = lookup_point(p, t->depth, r, solo);
 	if (idx < 0)
 	{
 		d->kind = PP_VALUE_DENY;
@@ -180,7 +201,8 @@ pp_allowed(const pp_policy *p, int perm, const pp_target *t)
 bool
 pp_visible(const pp_policy *p, const pp_target *t)
 {
-	uint32_t	r[PP_MAX_DEPTH];
+	uint32_t	r[PP_MAX_DEPTH],
+				solo[PP_MAX_DEPTH];
 	uint32_t	c1[3],
 				c2[3];
 	int			n1 = 0,
@@ -191,9 +213,9 @@ pp_visible(const pp_policy *p, const pp_target *t)
 
 	if (!p->restricted)
 		return true;
-	resolve(p, t, r);
-	idx = lookup_point(p, t->depth, r);
-	if (idx >= 0 && p->nodes[idx].kind != PP_NODE_DENY)
+	resolve(p, t, r, solo);
+	idx = lookup_point(p, t->depth, r, solo);
+	if (idx >= 0 && PP_INFO_KIND(p->node_info[idx]) != PP_NODE_DENY)
 		return true;
 	if (t->depth == PP_MAX_DEPTH || p->ngroups == 0)
 		return false;
@@ -235,7 +257,7 @@ pp_visible(const pp_policy *p, const pp_target *t)
 					else
 						rr[l] = PP_ID_NONE;
 				}
-				idx = lookup_point(p, n->depth, rr);
+				idx = lookup_point(p, n->depth, rr, NULL);
 				if (idx >= 0 && p->nodes[idx].kind != PP_NODE_DENY)
 					return true;
 			}

@@ -352,6 +352,17 @@ dict_place(pp_dict *d, uint32_t i)
 	sl->id = i + 1;
 }
 
+/* dict_slot_of returns the slot that holds entry i of a dictionary. */
+static pp_dict_slot *
+dict_slot_of(pp_dict *d, uint32_t i)
+{
+	uint32_t	j = d->entries[i].hash & d->mask;
+
+	while (d->slots[j].id != i + 1)
+		j = (j + 1) & d->mask;
+	return &d->slots[j];
+}
+
 /* intern returns the id of a scope's selector, adding it to its dictionary. */
 static uint32_t
 intern(pp_policy *p, const pp_scope *sc)
@@ -889,6 +900,37 @@ build_groups(pp_policy *p)
 }
 
 /*
+ * build_solos records in each selector's dictionary slot the rule whose
+ * only key is that selector (no key at the other levels), if it is a
+ * rule and not a container: see pp_dict_slot.
+ */
+static void
+build_solos(pp_policy *p)
+{
+	uint32_t	i;
+
+	for (i = 0; i < p->nnodes; i++)
+	{
+		const pp_node *n = &p->nodes[i];
+		int			l,
+					exact = -1,
+					others = 0;
+
+		if (n->kind == PP_NODE_CONTAINER)
+			continue;
+		for (l = 0; l < PP_MAX_DEPTH; l++)
+		{
+			if (n->ids[l] >= PP_ID_FIRST && exact < 0)
+				exact = l;
+			else if (n->ids[l] != PP_ID_NONE)
+				others++;
+		}
+		if (exact >= 0 && others == 0)
+			dict_slot_of(&p->dict[exact], n->ids[exact] - PP_ID_FIRST)->solo = i + 1;
+	}
+}
+
+/*
  * build_filters gives the large tables of a finished policy their Bloom
  * filters (see pp_int.h): the dictionaries and the rule table, the ones
  * every check probes.
@@ -945,6 +987,7 @@ pp_builder_finish(pp_builder *b)
 	p->node_info = pp_alloc(&p->alloc, sizeof(uint32_t) * p->nnodes);
 	for (i = 0; i < p->nnodes; i++)
 		p->node_info[i] = PP_NODE_INFO(p->nodes[i].kind, p->nodes[i].perms);
+	build_solos(p);
 	build_groups(p);
 	build_filters(p);
 	b->policy = NULL;

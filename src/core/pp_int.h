@@ -231,7 +231,10 @@ typedef struct pp_dict_entry
  * A slot of a dictionary's hash table, 32 bytes (two to a cache line).
  * It holds a short selector itself, so that finding one, a row's UUID
  * say, reads one cache line: a large policy's entries do not stay in the
- * cache while a scan streams rows through it.
+ * cache while a scan streams rows through it.  It also names the rule
+ * whose only key is this selector ("integration:X", a top-level
+ * "credential:Y" or "configuration:ext:Z"), the commonest rules, so that
+ * the evaluator finds that one without probing the rule table.
  */
 typedef struct pp_dict_slot
 {
@@ -239,7 +242,7 @@ typedef struct pp_dict_slot
 	uint32_t	hash;			/* the low half of its hash */
 	uint32_t	length;			/* PP_DICT_LENGTH */
 	uint32_t	id;				/* entry index + 1; 0 marks an empty slot */
-	uint32_t	unused;
+	uint32_t	solo;			/* that rule's node index + 1, or 0: none */
 } pp_dict_slot;
 
 /* Dictionary of one level's exact selectors: entry i has id i + 2. */
@@ -295,10 +298,10 @@ pp_bytes_equal(const unsigned char *a, const unsigned char *b, size_t len)
 	return len == 0 || (a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1]);
 }
 
-/* pp_dict_lookup returns the id of an exact selector, or PP_ID_NONE. */
-static PP_ALWAYS_INLINE uint32_t
-pp_dict_lookup(const pp_dict *d, const unsigned char *s, size_t len,
-			   bool isuuid)
+/* pp_dict_find returns the slot of an exact selector, or NULL. */
+static PP_ALWAYS_INLINE const pp_dict_slot *
+pp_dict_find(const pp_dict *d, const unsigned char *s, size_t len,
+			 bool isuuid)
 {
 	uint64_t	hash;
 	uint32_t	h;
@@ -306,10 +309,10 @@ pp_dict_lookup(const pp_dict *d, const unsigned char *s, size_t len,
 	uint32_t	i;
 
 	if (d->nentries == 0)
-		return PP_ID_NONE;
+		return NULL;
 	hash = pp_hash_bytes(s, len, isuuid);
 	if (!pp_bloom_may_hold(&d->filter, hash))
-		return PP_ID_NONE;
+		return NULL;
 	h = (uint32_t) hash;
 	i = h & d->mask;
 	for (;;)
@@ -317,14 +320,24 @@ pp_dict_lookup(const pp_dict *d, const unsigned char *s, size_t len,
 		const pp_dict_slot *sl = &d->slots[i];
 
 		if (sl->id == 0)
-			return PP_ID_NONE;
+			return NULL;
 		/* the hash and length in the slot spare comparing other keys */
 		if (sl->hash == h && sl->length == length &&
 			pp_bytes_equal(len <= PP_DICT_INLINE ? sl->key : d->entries[sl->id - 1].s,
 						   s, len))
-			return sl->id - 1 + PP_ID_FIRST;
+			return sl;
 		i = (i + 1) & d->mask;
 	}
+}
+
+/* pp_dict_lookup returns the id of an exact selector, or PP_ID_NONE. */
+static inline uint32_t
+pp_dict_lookup(const pp_dict *d, const unsigned char *s, size_t len,
+			   bool isuuid)
+{
+	const pp_dict_slot *sl = pp_dict_find(d, s, len, isuuid);
+
+	return sl != NULL ? sl->id - 1 + PP_ID_FIRST : PP_ID_NONE;
 }
 
 /* A scope key of the claims: a rule (deny/list/allow) or a container. */
