@@ -20,27 +20,32 @@
 #include "pp_int.h"
 
 /*
- * resolve maps the target's members to dictionary ids (PP_ID_NONE if no
- * exact selector names them), and gives in solo[l] the node index + 1 of
- * the rule whose only key is the member of level l (0: none).
+ * resolve_level finds the member of level l in its dictionary: its id
+ * (PP_ID_NONE if no exact selector names it) and, in *solo, the node
+ * index + 1 of the rule whose only key is that member (0: none).
  */
+static PP_ALWAYS_INLINE uint32_t
+resolve_level(const pp_policy *p, const pp_target *t, int l, uint32_t *solo)
+{
+	const pp_member *m = &t->m[l];
+	const pp_dict_slot *sl = NULL;
+
+	if (l < t->depth && m->kind != PP_MEMBER_UNSPECIFIED)
+		sl = pp_dict_find(&p->dict[l], (const unsigned char *) m->s,
+						  m->len, m->kind == PP_MEMBER_UUID);
+	*solo = sl != NULL ? sl->solo : 0;
+	return sl != NULL ? sl->id - 1 + PP_ID_FIRST : PP_ID_NONE;
+}
+
+/* resolve maps the target's members to ids and solo rules, one level after the other without a loop. */
+_Static_assert(PP_MAX_DEPTH == 3, "resolve knows three levels");
 static inline void
 resolve(const pp_policy *p, const pp_target *t, uint32_t r[PP_MAX_DEPTH],
 		uint32_t solo[PP_MAX_DEPTH])
 {
-	int			l;
-
-	for (l = 0; l < PP_MAX_DEPTH; l++)
-	{
-		const pp_member *m = &t->m[l];
-		const pp_dict_slot *sl = NULL;
-
-		if (l < t->depth && m->kind != PP_MEMBER_UNSPECIFIED)
-			sl = pp_dict_find(&p->dict[l], (const unsigned char *) m->s,
-							  m->len, m->kind == PP_MEMBER_UUID);
-		r[l] = sl != NULL ? sl->id - 1 + PP_ID_FIRST : PP_ID_NONE;
-		solo[l] = sl != NULL ? sl->solo : 0;
-	}
+	r[0] = resolve_level(p, t, 0, &solo[0]);
+	r[1] = resolve_level(p, t, 1, &solo[1]);
+	r[2] = resolve_level(p, t, 2, &solo[2]);
 }
 
 /*

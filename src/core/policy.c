@@ -931,9 +931,9 @@ build_solos(pp_policy *p)
 }
 
 /*
- * build_filters gives the large tables of a finished policy their Bloom
- * filters (see pp_int.h): the dictionaries and the rule table, the ones
- * every check probes.
+ * build_filters gives the tables of a finished policy that every check
+ * probes, the dictionaries and the rule table, their Bloom filters (see
+ * pp_int.h).
  */
 static void
 build_filters(pp_policy *p)

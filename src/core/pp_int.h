@@ -50,49 +50,63 @@ extern void *pp_alloc0(const pp_allocator *a, size_t size);
 extern void pp_free(const pp_allocator *a, void *ptr);
 
 /*
- * pp_hash_bytes hashes a byte string eight bytes at a time; selectors are
- * short, so the loop runs once or twice per lookup.
+ * pp_hash_bytes hashes a byte string.  Selectors and the members of rows
+ * are short and of varying length (integration names, External IDs), so
+ * one of 16 bytes or less is read as two words without a loop: two
+ * overlapping 8-byte or 4-byte reads, or its first, middle and last
+ * bytes.  A byte-wise copy into a word would stall on store forwarding,
+ * and a loop whose trip count varies from row to row costs mispredicted
+ * branches on every row.  The length is in the seed, so the overlap loses
+ * nothing.  Longer strings take eight bytes at a time.
  */
-static inline uint64_t
+static PP_ALWAYS_INLINE uint64_t
 pp_hash_bytes(const void *data, size_t len, uint64_t seed)
 {
 	const unsigned char *p = data;
 	uint64_t	h = seed ^ ((uint64_t) len * 0x9E3779B97F4A7C15ULL);
+	uint64_t	a,
+				b;
 
-	while (len >= 8)
+	if (len <= 16)
 	{
-		uint64_t	w;
-
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
-		h ^= h >> 31;
-		p += 8;
-		len -= 8;
-	}
-	if (len > 0)
-	{
-		/*
-		 * The tail of 1 to 7 bytes, read without a loop or a byte-wise copy
-		 * (a memcpy of a variable length into w followed by an 8-byte load
-		 * stalls on store forwarding): two overlapping 4-byte reads, or
-		 * the first, middle and last bytes.  The length is in the seed, so
-		 * the overlap loses nothing.
-		 */
-		uint64_t	w;
-
-		if (len >= 4)
+		if (len >= 8)
 		{
-			uint32_t	a,
-						b;
+			memcpy(&a, p, 8);
+			memcpy(&b, p + len - 8, 8);
+		}
+		else if (len >= 4)
+		{
+			uint32_t	x,
+						y;
 
-			memcpy(&a, p, 4);
-			memcpy(&b, p + len - 4, 4);
-			w = (uint64_t) a | ((uint64_t) b << 32);
+			memcpy(&x, p, 4);
+			memcpy(&y, p + len - 4, 4);
+			a = x;
+			b = y;
 		}
 		else
-			w = (uint64_t) p[0] | ((uint64_t) p[len / 2] << 8) | ((uint64_t) p[len - 1] << 16);
-		h = (h ^ w) * 0x94D049BB133111EBULL;
+		{
+			a = len == 0 ? 0 :
+				(uint64_t) p[0] | ((uint64_t) p[len / 2] << 8) | ((uint64_t) p[len - 1] << 16);
+			b = 0;
+		}
 	}
+	else
+	{
+		while (len > 16)
+		{
+			memcpy(&a, p, 8);
+			h = (h ^ a) * 0xBF58476D1CE4E5B9ULL;
+			h ^= h >> 31;
+			p += 8;
+			len -= 8;
+		}
+		memcpy(&a, p, 8);
+		memcpy(&b, p + len - 8, 8);
+	}
+	h = (h ^ a) * 0xBF58476D1CE4E5B9ULL;
+	h ^= h >> 31;
+	h = (h ^ b) * 0x94D049BB133111EBULL;
 	h ^= h >> 29;
 	h *= 0xBF58476D1CE4E5B9ULL;
 	h ^= h >> 32;
@@ -115,15 +129,16 @@ pp_hash_triple(uint32_t a, uint32_t b, uint32_t c)
 
 /*
  * A Bloom filter over 64-bit hashes, with bits from the hash's high half
- * (the tables' slots use the low half).  Large tables of a compiled
- * policy get one of about PP_BLOOM_BITS bits per key: most keys a large
- * policy is asked about are not in it, and the filter, small enough to
- * stay in cache, answers those without touching the table, which does
- * not stay there.  It is blocked: a key's two bits lie in one 64-bit
- * word, so a probe reads one word, not two cache lines; about 3% of
- * absent keys pass it.
+ * (the tables' slots use the low half), about PP_BLOOM_BITS bits per key,
+ * in front of every table of a compiled policy.  Most members a policy is
+ * asked about are not in it: for a large table, the filter, small enough
+ * to stay in cache, answers those without touching the table, which does
+ * not stay there; for a small one, it replaces the probe's branches on
+ * slot contents, which change from row to row and mispredict, with one
+ * test that is nearly always false.  It is blocked: a key's two bits lie
+ * in one 64-bit word, so a probe reads one word, not two cache lines;
+ * about 3% of absent keys pass it.
  */
-#define PP_BLOOM_MIN	64
 #define PP_BLOOM_BITS	16
 
 typedef struct pp_bloom

@@ -102,8 +102,8 @@ pp_tab3_free(pp_tab3 *t, const pp_allocator *a)
 
 /*
  * pp_bloom_init gives b a filter sized for keys keys, or none (words NULL)
- * for fewer than PP_BLOOM_MIN, where the table itself stays in cache.
- * The word index takes 18 bits of the hash: at most 2^18 words (2 MB).
+ * for an empty table.  The word index takes 18 bits of the hash: at most
+ * 2^18 words (2 MB).
  */
 void
 pp_bloom_init(pp_bloom *b, const pp_allocator *a, uint32_t keys)
@@ -111,7 +111,7 @@ pp_bloom_init(pp_bloom *b, const pp_allocator *a, uint32_t keys)
 	uint32_t	words = 1;
 
 	b->words = NULL;
-	if (keys < PP_BLOOM_MIN)
+	if (keys == 0)
 		return;
 	while ((uint64_t) words * 64 < (uint64_t) PP_BLOOM_BITS * keys && words < (1u << 18))
 		words <<= 1;
