@@ -40,6 +40,10 @@
  *	   hundred tokens with many rows does not recompile whichever side
  *	   the planner puts outside.  Least recently used entries are evicted
  *	   beyond the entry count or PP_CACHE_BYTES of compiled policies.
+ *	4. The backend's store (store.c), with the same hash: claims that an
+ *	   earlier statement or another call site compiled.  Each entry of the
+ *	   table holds a reference to its policy there, dropped when the entry
+ *	   is evicted or the call site's memory context goes away.
  *
  * Since jsonb is a canonical binary form, equal claims have equal bytes.
  * Nothing is allocated on a hit unless the argument is compressed or
@@ -67,18 +71,15 @@
 
 typedef struct CacheEntry
 {
-	uint64		hash;
 	uint64		lastuse;
-	Size		len;
-	char	   *bytes;			/* copy of the claims' data bytes */
-	PgPolicy	compiled;
-	Size		mem;			/* memory held by compiled and bytes */
+	SharedPolicy *sp;			/* a reference to the store's policy */
 	int			next;			/* next entry in the bucket, or -1 */
 } CacheEntry;
 
 typedef struct PolicyCache
 {
 	MemoryContext mcxt;
+	MemoryContextCallback release;	/* drops the references at its end */
 	bool		arg_stable;		/* the claims argument is fixed (support.c) */
 	PermMemo	perm;			/* the permission argument, if a Const */
 	const void *last_ptr;		/* datum pointer last seen */
@@ -87,6 +88,7 @@ typedef struct PolicyCache
 	LocalTransactionId last_toast_lxid; /* ... in this transaction */
 	TimestampTz last_toast_stmt;	/* ... and this top-level statement */
 	int			last;			/* entry used last, or -1 */
+	const pp_policy *last_policy;	/* its policy */
 	uint64		clock;
 	int			nentries;
 	int			maxentries;
@@ -133,6 +135,23 @@ remember_addr(PolicyCache *c, const void *ptr, int i)
 	}
 }
 
+/*
+ * cache_release drops the call site's references to the store's policies
+ * when its memory context is reset or deleted: the end of the execution,
+ * or of an aborted transaction.
+ */
+static void
+cache_release(void *arg)
+{
+	PolicyCache *c = (PolicyCache *) arg;
+	int			i;
+
+	for (i = 0; i < c->nentries; i++)
+		paragon_store_release(c->entries[i].sp);
+	c->nentries = 0;
+	c->last = -1;
+}
+
 /* cache_get returns the call site's cache, creating it on first use. */
 static PolicyCache *
 cache_get(FunctionCallInfo fcinfo, int argno)
@@ -145,6 +164,9 @@ cache_get(FunctionCallInfo fcinfo, int argno)
 		c->mcxt = fcinfo->flinfo->fn_mcxt;
 		c->arg_stable = paragon_arg_fixed(fcinfo->flinfo, argno);
 		c->last = -1;
+		c->release.func = cache_release;
+		c->release.arg = c;
+		MemoryContextRegisterResetCallback(c->mcxt, &c->release);
 		fcinfo->flinfo->fn_extra = c;
 	}
 	return c;
@@ -169,24 +191,25 @@ use_entry(PolicyCache *c, int i, Datum raw, const struct varatt_external *toast)
 {
 	c->entries[i].lastuse = ++c->clock;
 	c->last = i;
+	c->last_policy = c->entries[i].sp->compiled.policy;
 	c->last_ptr = DatumGetPointer(raw);
 	if (toast != NULL)
 		remember_toast(c, toast);
-	return c->entries[i].compiled.policy;
+	return c->last_policy;
 }
 
 /* entry_matches compares an entry's bytes with the claims'. */
 static inline bool
 entry_matches(const CacheEntry *e, const char *data, Size len)
 {
-	return e->len == len && memcmp(e->bytes, data, len) == 0;
+	return e->sp->len == len && memcmp(e->sp->bytes, data, len) == 0;
 }
 
 /* bucket_unlink removes entry i from its hash chain. */
 static void
 bucket_unlink(PolicyCache *c, int i)
 {
-	int		   *link = &c->buckets[c->entries[i].hash & (PP_CACHE_BUCKETS - 1)];
+	int		   *link = &c->buckets[c->entries[i].sp->hash & (PP_CACHE_BUCKETS - 1)];
 
 	while (*link != -1)
 	{
@@ -217,9 +240,8 @@ evict_one(PolicyCache *c, int keep)
 		return keep;
 
 	bucket_unlink(c, victim);
-	c->mem -= c->entries[victim].mem;
-	MemoryContextDelete(c->entries[victim].compiled.cxt);
-	pfree(c->entries[victim].bytes);
+	c->mem -= c->entries[victim].sp->mem;
+	paragon_store_release(c->entries[victim].sp);
 	if (c->last == victim)
 		c->last = -1;
 
@@ -229,7 +251,7 @@ evict_one(PolicyCache *c, int keep)
 
 		bucket_unlink(c, last);
 		c->entries[victim] = c->entries[last];
-		b = (int) (c->entries[victim].hash & (PP_CACHE_BUCKETS - 1));
+		b = (int) (c->entries[victim].sp->hash & (PP_CACHE_BUCKETS - 1));
 		c->entries[victim].next = c->buckets[b];
 		c->buckets[b] = victim;
 		if (c->last == last)
@@ -241,12 +263,14 @@ evict_one(PolicyCache *c, int keep)
 	return keep;
 }
 
-/* cache_insert compiles claims into a new entry and returns its index. */
+/*
+ * cache_insert makes a new entry for the claims, with the store's policy
+ * for them (compiled there if need be), and returns its index.
+ */
 static int
 cache_insert(PolicyCache *c, Datum raw, const char *data, Size len, uint64 hash)
 {
-	Jsonb	   *jb = DatumGetJsonbP(raw);	/* a 4-byte-header copy if needed */
-	PgPolicy	compiled = paragon_compile_jsonb(jb, c->mcxt);
+	SharedPolicy *sp;
 	CacheEntry *e;
 	int			i;
 
@@ -271,18 +295,15 @@ cache_insert(PolicyCache *c, Datum raw, const char *data, Size len, uint64 hash)
 		c->entries = repalloc(c->entries, sizeof(CacheEntry) * c->maxentries);
 	}
 
+	/* last, so that an error (invalid claims) leaves no reference behind */
+	sp = paragon_store_acquire(raw, data, len, hash);
 	i = c->nentries++;
 	e = &c->entries[i];
-	e->hash = hash;
-	e->len = len;
-	e->bytes = MemoryContextAlloc(c->mcxt, len > 0 ? len : 1);
-	memcpy(e->bytes, data, len);
-	e->compiled = compiled;
-	e->mem = MemoryContextMemAllocated(compiled.cxt, true) + len;
+	e->sp = sp;
 	e->lastuse = ++c->clock;
 	e->next = c->buckets[hash & (PP_CACHE_BUCKETS - 1)];
 	c->buckets[hash & (PP_CACHE_BUCKETS - 1)] = i;
-	c->mem += e->mem;
+	c->mem += sp->mem;
 
 	/* keep the memory bounded; the new entry itself always stays */
 	while (c->mem > PP_CACHE_BYTES && c->nentries > 1)
@@ -309,7 +330,7 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 
 	/* tier 1: an argument fixed for this call site, same datum */
 	if (c->arg_stable && c->last >= 0 && DatumGetPointer(raw) == c->last_ptr)
-		return c->entries[c->last].compiled.policy;
+		return c->last_policy;
 
 	/* tier 2b: the same out-of-line TOAST value as last time */
 	if (VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(raw)))
@@ -320,7 +341,7 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 			memcmp(&toast, &c->last_toast, sizeof(toast)) == 0 &&
 			c->last_toast_lxid == MyProc->lxid &&
 			c->last_toast_stmt == GetCurrentStatementStartTimestamp())
-			return c->entries[c->last].compiled.policy;
+			return c->last_policy;
 	}
 	/* recorded below only once an entry for these bytes is found or made */
 	c->last_toast_valid = false;
@@ -356,7 +377,7 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 	{
 		for (i = c->buckets[hash & (PP_CACHE_BUCKETS - 1)]; i >= 0; i = c->entries[i].next)
 		{
-			if (c->entries[i].hash == hash && entry_matches(&c->entries[i], data, len))
+			if (c->entries[i].sp->hash == hash && entry_matches(&c->entries[i], data, len))
 			{
 				remember_addr(c, DatumGetPointer(raw), i);
 				return use_entry(c, i, raw, is_toast ? &toast : NULL);

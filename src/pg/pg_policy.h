@@ -2,7 +2,8 @@
  *
  * pg_policy.h
  *	  The PostgreSQL side of the policy compiler: compiling jsonb claims,
- *	  the per-call-site cache, and turning SQL arguments into targets.
+ *	  the backend's store and the per-call-site cache of compiled
+ *	  policies, and turning SQL arguments into targets.
  *
  * src/pg/pg_policy.h
  *
@@ -14,6 +15,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "lib/ilist.h"
 #include "utils/jsonb.h"
 
 #include "pp.h"
@@ -24,6 +26,23 @@ typedef struct PgPolicy
 	pp_policy  *policy;
 	MemoryContext cxt;
 } PgPolicy;
+
+/*
+ * A compiled policy of the backend's store (store.c), found by the bytes
+ * of its claims and shared by the call sites that hold a reference.  It
+ * lives in compiled.cxt, with its copy of the bytes.
+ */
+typedef struct SharedPolicy
+{
+	uint64		hash;			/* hash_bytes_extended of bytes, seed 0 */
+	Size		len;
+	char	   *bytes;			/* copy of the claims' data bytes */
+	PgPolicy	compiled;
+	Size		mem;			/* memory held by compiled and bytes */
+	int			refs;			/* call-site references */
+	struct SharedPolicy *next;	/* next in the store's hash chain */
+	dlist_node	idle_node;		/* in the idle list while refs is 0 */
+} SharedPolicy;
 
 /*
  * A call site's memory of its permission argument, zeroed at first: the
@@ -55,6 +74,11 @@ extern void paragon_jansson_init(void);
 
 /* session.c */
 extern void paragon_session_init(void);
+
+/* store.c */
+extern SharedPolicy *paragon_store_acquire(Datum raw, const char *data, Size len,
+										   uint64 hash);
+extern void paragon_store_release(SharedPolicy *sp);
 
 /* cache.c */
 extern const pp_policy *paragon_policy_for_arg(FunctionCallInfo fcinfo, int argno);
