@@ -83,5 +83,15 @@ SELECT * FROM store_policies;
 ROLLBACK;
 SELECT * FROM store_policies;
 
+-- a policy larger than the idle bound (16 MB) is freed when released,
+-- and frees no other: 90,000 rules compile to more than that
+SELECT paragon_allowed(:'a'::jsonb, 'proxy-api', 'salesforce', NULL::text, NULL);
+SELECT * FROM store_policies;
+SELECT paragon_allowed((SELECT jsonb_build_object('urn:useparagon:connect:permissions',
+                                                  jsonb_object_agg('integration:big' || g, true))
+                          FROM generate_series(1, 90000) g),
+                       'proxy-api', 'big7', NULL::text, NULL);
+SELECT * FROM store_policies;
+
 DEALLOCATE q;
 DROP VIEW store_policies;

@@ -12,10 +12,10 @@
  * bytes, and call sites hold references to them:
  *
  *	- a policy some call site holds is never freed;
- *	- once no call site holds it, it stays idle here, the most recently
- *	  released first, until more than PP_STORE_IDLE policies or
- *	  PP_STORE_IDLE_BYTES of them are idle: then the oldest idle one is
- *	  freed.
+ *	- once no call site holds it, it stays idle here until more than
+ *	  PP_STORE_IDLE policies or PP_STORE_IDLE_BYTES of them are idle: then
+ *	  the one released longest ago is freed.  A policy larger than that
+ *	  alone is freed when released.
  *
  * Call sites release their references when their memory context goes
  * away (a reset callback in cache.c), including at the end of an aborted
@@ -127,9 +127,16 @@ paragon_store_release(SharedPolicy *sp)
 	Assert(sp->refs > 0);
 	if (--sp->refs > 0)
 		return;
+	if (sp->mem > PP_STORE_IDLE_BYTES)
+	{
+		/* too large to keep idle: freeing the others would not make room */
+		store_unlink(sp);
+		MemoryContextDelete(sp->compiled.cxt);
+		return;
+	}
 	dlist_push_tail(&idle, &sp->idle_node);
 	nidle++;
 	idle_bytes += sp->mem;
-	while (nidle > PP_STORE_IDLE || (idle_bytes > PP_STORE_IDLE_BYTES && nidle > 0))
+	while (nidle > PP_STORE_IDLE || idle_bytes > PP_STORE_IDLE_BYTES)
 		store_free_oldest();
 }
