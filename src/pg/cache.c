@@ -232,10 +232,15 @@ evict_one(PolicyCache *c, int keep)
 	int			victim = -1;
 	int			i;
 	int			last = c->nentries - 1;
+	uint64		oldest = PG_UINT64_MAX;
 
+	/* the oldest use in a local, so that no load waits on the last compare */
 	for (i = 0; i < c->nentries; i++)
-		if (i != keep && (victim < 0 || c->entries[i].lastuse < c->entries[victim].lastuse))
+		if (i != keep && c->entries[i].lastuse <= oldest)
+		{
+			oldest = c->entries[i].lastuse;
 			victim = i;
+		}
 	if (victim < 0)
 		return keep;
 
