@@ -468,12 +468,14 @@ vocab_build(void)
 		}
 }
 
-/* to_target converts a model target to a core target. */
+/*
+ * to_target converts a model target to a core target, leaving in s and n
+ * the arguments given to pp_target_init.
+ */
 static void
-to_target(const btarget *b, pp_target *t, int use_star)
+to_target(const btarget *b, pp_target *t, int use_star,
+		  const char *s[PP_MAX_DEPTH], size_t n[PP_MAX_DEPTH])
 {
-	const char *s[PP_MAX_DEPTH];
-	size_t		n[PP_MAX_DEPTH];
 	int			l;
 
 	for (l = 0; l < PP_MAX_DEPTH; l++)
@@ -586,8 +588,10 @@ check_target(const pp_policy *p, btarget b, int use_star)
 	bool		vis,
 				pvis;
 	char		desc[256];
+	const char *s[PP_MAX_DEPTH];
+	size_t		n[PP_MAX_DEPTH];
 
-	to_target(&b, &t, use_star);
+	to_target(&b, &t, use_star, s, n);
 	normalise(&b);
 	describe(&b, desc, sizeof(desc));
 
@@ -605,7 +609,11 @@ check_target(const pp_policy *p, btarget b, int use_star)
 		CHECK(a == (((d.perms >> perm) & 1) != 0), "allowed vs decide at %s", desc);
 		CHECK(!(d.kind == PP_VALUE_DENY && a), "deny grants %s at %s", pp_perm_name(perm), desc);
 		CHECK(!a || pvis, "%s granted but not visible at %s", pp_perm_name(perm), desc);
+		CHECK(a == pp_allowed_at(p, perm, s[0], n[0], s[1], n[1], NULL, s[2], n[2]),
+			  "pp_allowed_at differs from pp_allowed for %s at %s", pp_perm_name(perm), desc);
 	}
+	CHECK(pvis == pp_allowed_at(p, -1, s[0], n[0], s[1], n[1], NULL, s[2], n[2]),
+		  "pp_allowed_at differs from pp_allowed for visibility at %s", desc);
 	CHECK(!pp_allowed(p, PP_PERM_SETTINGS_WRITE, &t) || pp_allowed(p, PP_PERM_SETTINGS_READ, &t),
 		  "settings:write without settings:read at %s", desc);
 	CHECK(!pp_allowed(p, PP_PERM_METADATA_WRITE, &t) || pp_allowed(p, PP_PERM_METADATA_READ, &t),
@@ -651,13 +659,15 @@ answers(const pp_policy *p, uint32_t *out)
 	btarget		b;
 	pp_target	t;
 	pp_decision d;
+	const char *s[PP_MAX_DEPTH];
+	size_t		len[PP_MAX_DEPTH];
 
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < V.n[0]; i++)
 	{
 		b.m[0] = V.m[0][i];
 		b.depth = 1;
-		to_target(&b, &t, 1);
+		to_target(&b, &t, 1, s, len);
 		pp_decide(p, &t, &d);
 		if (n < MAX_ANSWERS)
 			out[n++] = (uint32_t) d.kind << 16 | d.perms | (uint32_t) pp_visible(p, &t) << 20;
@@ -665,7 +675,7 @@ answers(const pp_policy *p, uint32_t *out)
 		{
 			b.m[1] = V.m[1][j];
 			b.depth = 2;
-			to_target(&b, &t, 1);
+			to_target(&b, &t, 1, s, len);
 			pp_decide(p, &t, &d);
 			if (n < MAX_ANSWERS)
 				out[n++] = (uint32_t) d.kind << 16 | d.perms | (uint32_t) pp_visible(p, &t) << 20;
@@ -673,7 +683,7 @@ answers(const pp_policy *p, uint32_t *out)
 			{
 				b.m[2] = V.m[2][k];
 				b.depth = 3;
-				to_target(&b, &t, 1);
+				to_target(&b, &t, 1, s, len);
 				pp_decide(p, &t, &d);
 				if (n < MAX_ANSWERS)
 					out[n++] = (uint32_t) d.kind << 16 | d.perms | (uint32_t) pp_visible(p, &t) << 20;

@@ -192,6 +192,28 @@ pp_allowed(const pp_policy *p, int perm, const pp_target *t)
 }
 
 /*
+ * pp_allowed_at is pp_allowed on the target that pp_target_init would
+ * build from the same arguments: the per-row path of the extension, in
+ * one call with the target on the stack.
+ */
+bool
+pp_allowed_at(const pp_policy *p, int perm,
+			  const char *integ, size_t integ_len,
+			  const char *cred, size_t cred_len,
+			  const unsigned char *cred_uuid,
+			  const char *conf, size_t conf_len)
+{
+	pp_target	t;
+	pp_decision d;
+
+	pp_target_fill(&t, integ, integ_len, cred, cred_len, cred_uuid, conf, conf_len);
+	decide(p, &t, &d);
+	if (perm < 0)
+		return d.kind != PP_VALUE_DENY;
+	return (d.perms >> perm) & 1;
+}
+
+/*
  * pp_visible tells whether the target or any member beneath it has an
  * effective value other than deny.
  *

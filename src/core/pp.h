@@ -208,6 +208,11 @@ typedef struct pp_decision
 /* Evaluation; perm < 0 asks for point visibility. */
 extern void pp_decide(const pp_policy *p, const pp_target *t, pp_decision *d);
 extern bool pp_allowed(const pp_policy *p, int perm, const pp_target *t);
+extern bool pp_allowed_at(const pp_policy *p, int perm,
+						  const char *integ, size_t integ_len,
+						  const char *cred, size_t cred_len,
+						  const unsigned char *cred_uuid,
+						  const char *conf, size_t conf_len);
 extern bool pp_visible(const pp_policy *p, const pp_target *t);
 
 /* The deciding rule's key path: number of keys, and each key's original text. */

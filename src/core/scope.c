@@ -246,27 +246,10 @@ pp_scope_parse(const char *key, size_t len, pp_scope *out, const char **hint)
 	return NULL;
 }
 
-/* set_member fills one member of a target; "*" is the unspecified member. */
-static void
-set_member(pp_member *m, const char *s, size_t len)
-{
-	if (s == NULL || (len == 1 && s[0] == '*'))
-	{
-		m->kind = PP_MEMBER_UNSPECIFIED;
-		m->s = NULL;
-		m->len = 0;
-	}
-	else
-	{
-		m->kind = PP_MEMBER_TEXT;
-		m->s = s;
-		m->len = len;
-	}
-}
-
 /*
  * pp_target_init builds a target: its depth is the level of the last
  * non-NULL argument (at least 1), and NULLs before it are unspecified.
+ * A UUID credential is copied into the target, which owns it.
  */
 void
 pp_target_init(pp_target *t,
@@ -275,24 +258,10 @@ pp_target_init(pp_target *t,
 			   const unsigned char *cred_uuid,
 			   const char *conf, size_t conf_len)
 {
-	bool		has_cred = (cred != NULL || cred_uuid != NULL);
-
-	t->depth = conf != NULL ? 3 : has_cred ? 2 : 1;
-	set_member(&t->m[0], integ, integ_len);
-	set_member(&t->m[1], cred, cred_len);
-	set_member(&t->m[2], conf, conf_len);
 	if (cred_uuid != NULL)
 	{
 		memcpy(t->uuid, cred_uuid, 16);
-		t->m[1].kind = PP_MEMBER_UUID;
-		t->m[1].s = (const char *) t->uuid;
-		t->m[1].len = 16;
+		cred_uuid = t->uuid;
 	}
-	else if (t->m[1].kind == PP_MEMBER_TEXT &&
-			 pp_uuid_parse(cred, cred_len, t->uuid))
-	{
-		t->m[1].kind = PP_MEMBER_UUID;
-		t->m[1].s = (const char *) t->uuid;
-		t->m[1].len = 16;
-	}
+	pp_target_fill(t, integ, integ_len, cred, cred_len, cred_uuid, conf, conf_len);
 }

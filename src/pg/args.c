@@ -47,17 +47,14 @@ paragon_permission_arg(FunctionCallInfo fcinfo, int argno)
 }
 
 /*
- * paragon_permission_arg_memo is paragon_permission_arg for a call site
- * that keeps *memo (zeroed before the first call): when the argument is
- * a Const of the plan, the name is looked up once, not on every row.
+ * paragon_permission_arg_memo_slow is paragon_permission_arg_memo (see
+ * pg_policy.h) before the permission is known to be fixed.
  */
 int
-paragon_permission_arg_memo(FunctionCallInfo fcinfo, int argno, PermMemo *memo)
+paragon_permission_arg_memo_slow(FunctionCallInfo fcinfo, int argno, PermMemo *memo)
 {
 	int			perm;
 
-	if (memo->state == PERM_MEMO_FIXED)
-		return memo->perm;
 	perm = paragon_permission_arg(fcinfo, argno);
 	if (memo->state == PERM_MEMO_UNKNOWN)
 	{
@@ -69,29 +66,6 @@ paragon_permission_arg_memo(FunctionCallInfo fcinfo, int argno, PermMemo *memo)
 }
 
 /*
- * text_arg returns argument argno's bytes in place, or NULL for SQL NULL.
- * Only a compressed or out-of-line value goes through the detoaster: a
- * column's short text never needs the call, and this runs three times a
- * row.
- */
-static inline const char *
-text_arg(FunctionCallInfo fcinfo, int argno, size_t *len)
-{
-	text	   *t;
-
-	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
-	{
-		*len = 0;
-		return NULL;
-	}
-	t = (text *) PG_GETARG_POINTER(argno);
-	if (VARATT_IS_COMPRESSED(t) || VARATT_IS_EXTERNAL(t))
-		t = (text *) pg_detoast_datum_packed((struct varlena *) t);
-	*len = VARSIZE_ANY_EXHDR(t);
-	return VARDATA_ANY(t);
-}
-
-/*
  * paragon_target_args reads (integration, credential, config_ext_id) from
  * arguments argno .. argno + 2; the credential is a uuid when cred_is_uuid.
  */
@@ -99,22 +73,9 @@ void
 paragon_target_args(FunctionCallInfo fcinfo, int argno, bool cred_is_uuid,
 					pp_target *t)
 {
-	const char *integ,
-			   *cred = NULL,
-			   *conf;
-	size_t		integ_len,
-				cred_len = 0,
-				conf_len;
-	const unsigned char *cred_uuid = NULL;
+	TargetArgs	a;
 
-	integ = text_arg(fcinfo, argno, &integ_len);
-	if (cred_is_uuid)
-	{
-		if (!PG_ARGISNULL(argno + 1))
-			cred_uuid = PG_GETARG_UUID_P(argno + 1)->data;
-	}
-	else
-		cred = text_arg(fcinfo, argno + 1, &cred_len);
-	conf = text_arg(fcinfo, argno + 2, &conf_len);
-	pp_target_init(t, integ, integ_len, cred, cred_len, cred_uuid, conf, conf_len);
+	paragon_read_target_args(fcinfo, argno, cred_is_uuid, &a);
+	pp_target_init(t, a.integ, a.integ_len, a.cred, a.cred_len, a.cred_uuid,
+				   a.conf, a.conf_len);
 }

@@ -153,7 +153,7 @@ cache_release(void *arg)
 }
 
 /* cache_get returns the call site's cache, creating it on first use. */
-static PolicyCache *
+static pg_attribute_always_inline PolicyCache *
 cache_get(FunctionCallInfo fcinfo, int argno)
 {
 	PolicyCache *c = (PolicyCache *) fcinfo->flinfo->fn_extra;
@@ -321,7 +321,7 @@ cache_insert(PolicyCache *c, Datum raw, const char *data, Size len, uint64 hash)
  * argument argno of call site c, compiling it on a miss; invalid claims
  * raise an error, never a policy.
  */
-static inline const pp_policy *
+static pg_attribute_always_inline const pp_policy *
 policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 {
 	Datum		raw = PG_GETARG_DATUM(argno);

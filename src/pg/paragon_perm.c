@@ -54,12 +54,10 @@ allowed_common(FunctionCallInfo fcinfo, bool cred_is_uuid)
 {
 	int			perm;
 	const pp_policy *p = paragon_policy_and_perm(fcinfo, 1, &perm);
-	pp_target	t;
 
 	if (p == NULL)
 		PG_RETURN_BOOL(false);
-	paragon_target_args(fcinfo, 2, cred_is_uuid, &t);
-	PG_RETURN_BOOL(pp_allowed(p, perm, &t));
+	PG_RETURN_BOOL(paragon_allowed_args(fcinfo, p, perm, 2, cred_is_uuid));
 }
 
 /* paragon_allowed tells whether the claims grant a permission at a target. */

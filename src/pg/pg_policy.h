@@ -17,6 +17,7 @@
 #include "fmgr.h"
 #include "lib/ilist.h"
 #include "utils/jsonb.h"
+#include "utils/uuid.h"
 
 #include "pp.h"
 
@@ -91,9 +92,96 @@ extern bool paragon_call_run_scoped(FmgrInfo *flinfo);
 
 /* args.c */
 extern int	paragon_permission_arg(FunctionCallInfo fcinfo, int argno);
-extern int	paragon_permission_arg_memo(FunctionCallInfo fcinfo, int argno,
-										PermMemo *memo);
+extern int	paragon_permission_arg_memo_slow(FunctionCallInfo fcinfo, int argno,
+											 PermMemo *memo);
 extern void paragon_target_args(FunctionCallInfo fcinfo, int argno,
 								bool cred_is_uuid, pp_target *t);
+
+/*
+ * paragon_permission_arg_memo is paragon_permission_arg for a call site
+ * that keeps *memo (zeroed before the first call): when the argument is
+ * a Const of the plan, the name is looked up once, not on every row.
+ */
+static inline int
+paragon_permission_arg_memo(FunctionCallInfo fcinfo, int argno, PermMemo *memo)
+{
+	if (memo->state == PERM_MEMO_FIXED)
+		return memo->perm;
+	return paragon_permission_arg_memo_slow(fcinfo, argno, memo);
+}
+
+/*
+ * paragon_text_arg returns argument argno's bytes in place, or NULL for
+ * SQL NULL.  Only a compressed or out-of-line value goes through the
+ * detoaster: a column's short text never needs the call, and this runs
+ * three times a row.
+ */
+static inline const char *
+paragon_text_arg(FunctionCallInfo fcinfo, int argno, size_t *len)
+{
+	text	   *t;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+	{
+		*len = 0;
+		return NULL;
+	}
+	t = (text *) PG_GETARG_POINTER(argno);
+	if (VARATT_IS_COMPRESSED(t) || VARATT_IS_EXTERNAL(t))
+		t = (text *) pg_detoast_datum_packed((struct varlena *) t);
+	*len = VARSIZE_ANY_EXHDR(t);
+	return VARDATA_ANY(t);
+}
+
+/* The target arguments of a call, as the core takes them. */
+typedef struct TargetArgs
+{
+	const char *integ;
+	size_t		integ_len;
+	const char *cred;			/* a text credential, or NULL */
+	size_t		cred_len;
+	const unsigned char *cred_uuid; /* a uuid credential, or NULL */
+	const char *conf;
+	size_t		conf_len;
+} TargetArgs;
+
+/*
+ * paragon_read_target_args reads (integration, credential, config_ext_id)
+ * from arguments argno .. argno + 2; the credential is a uuid when
+ * cred_is_uuid.
+ */
+static inline void
+paragon_read_target_args(FunctionCallInfo fcinfo, int argno, bool cred_is_uuid,
+						 TargetArgs *a)
+{
+	a->integ = paragon_text_arg(fcinfo, argno, &a->integ_len);
+	a->cred = NULL;
+	a->cred_len = 0;
+	a->cred_uuid = NULL;
+	if (cred_is_uuid)
+	{
+		if (!PG_ARGISNULL(argno + 1))
+			a->cred_uuid = DatumGetUUIDP(PG_GETARG_DATUM(argno + 1))->data;
+	}
+	else
+		a->cred = paragon_text_arg(fcinfo, argno + 1, &a->cred_len);
+	a->conf = paragon_text_arg(fcinfo, argno + 2, &a->conf_len);
+}
+
+/*
+ * paragon_allowed_args answers paragon_allowed from the target arguments
+ * argno .. argno + 2: paragon_target_args and pp_allowed in one, for the
+ * per-row path, with the target on the core's stack.
+ */
+static inline bool
+paragon_allowed_args(FunctionCallInfo fcinfo, const pp_policy *p, int perm,
+					 int argno, bool cred_is_uuid)
+{
+	TargetArgs	a;
+
+	paragon_read_target_args(fcinfo, argno, cred_is_uuid, &a);
+	return pp_allowed_at(p, perm, a.integ, a.integ_len, a.cred, a.cred_len,
+						 a.cred_uuid, a.conf, a.conf_len);
+}
 
 #endif							/* PG_POLICY_H */

@@ -511,12 +511,10 @@ short_allowed(FunctionCallInfo fcinfo, bool cred_is_uuid)
 	ShortSite  *site = short_site(fcinfo);
 	int			perm = paragon_permission_arg_memo(fcinfo, 0, &site->perm);
 	const pp_policy *p = short_policy(fcinfo, site);
-	pp_target	t;
 
 	if (p == NULL)
 		PG_RETURN_BOOL(false);
-	paragon_target_args(fcinfo, 1, cred_is_uuid, &t);
-	PG_RETURN_BOOL(pp_allowed(p, perm, &t));
+	PG_RETURN_BOOL(paragon_allowed_args(fcinfo, p, perm, 1, cred_is_uuid));
 }
 
 /* paragon_session_allowed is paragon_allowed against the session's claims. */
