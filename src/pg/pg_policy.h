@@ -79,6 +79,7 @@ extern void paragon_session_init(void);
 /* store.c */
 extern SharedPolicy *paragon_store_acquire(Datum raw, const char *data, Size len,
 										   uint64 hash);
+extern void paragon_store_retain(SharedPolicy *sp);
 extern void paragon_store_release(SharedPolicy *sp);
 
 /* cache.c */

@@ -27,9 +27,10 @@
  * generation counter, so the short forms notice a change with one
  * integer comparison per row and recompile only then.
  *
- * Memory: the compiled session policy lives in a child of
- * TopMemoryContext, replaced whenever the claims change (or, when a call
- * site still uses it for its execution, once that execution ends).
+ * Memory: the claims live in a child of TopMemoryContext, replaced
+ * whenever they change; their compiled policy is held in the backend's
+ * store (store.c), so a call site that keeps it for its execution holds a
+ * reference of its own and the policy outlives a change of the claims.
  *
  * src/pg/session.c
  *
@@ -38,6 +39,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "common/hashfn.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
@@ -76,16 +78,6 @@ static char *token_claims = NULL;
 /* bumped by every change of paragon.token_claims */
 static uint64 token_generation = 1;
 
-/*
- * Call sites holding one compiled session policy for the rest of their
- * execution (see ShortSite); kept in the policy's own memory context.
- */
-typedef struct SessionPin
-{
-	int			holders;
-	bool		orphaned;		/* replaced: free it when the last holder ends */
-} SessionPin;
-
 /* The compiled claims of the session, and what they were compiled from. */
 typedef struct SessionClaims
 {
@@ -97,9 +89,8 @@ typedef struct SessionClaims
 	Jsonb	   *claims;			/* NULL: no claims */
 	bool		has_exp;
 	TimestampTz exp;
-	PgPolicy	compiled;
-	SessionPin *pin;
-	MemoryContext cxt;			/* holds all of the above */
+	SharedPolicy *sp;			/* compiled claims, a reference in the store */
+	MemoryContext cxt;			/* holds all of the above but sp */
 } SessionClaims;
 
 static SessionClaims session;
@@ -213,19 +204,16 @@ effective_source(void)
 }
 
 /*
- * session_reset forgets the compiled session claims; a call site still
- * using them for its execution frees them when it ends.
+ * session_reset forgets the session claims; a call site still using their
+ * policy for its execution holds its own reference to it.
  */
 static void
 session_reset(void)
 {
+	if (session.sp != NULL)
+		paragon_store_release(session.sp);
 	if (session.cxt != NULL)
-	{
-		if (session.pin != NULL && session.pin->holders > 0)
-			session.pin->orphaned = true;
-		else
-			MemoryContextDelete(session.cxt);
-	}
+		MemoryContextDelete(session.cxt);
 	memset(&session, 0, sizeof(session));
 }
 
@@ -253,11 +241,17 @@ session_compile(ClaimsSource source, const char *text)
 	{
 		JsonbValue *exp;
 		JsonbValue	key;
+		const char *data;
+		Size		len;
 
-		session.pin = palloc0(sizeof(SessionPin));
 		session.text = pstrdup(text);
 		session.claims = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
-		session.compiled = paragon_compile_jsonb(session.claims, session.cxt);
+		data = VARDATA(session.claims);
+		len = VARSIZE(session.claims) - VARHDRSZ;
+		/* the store's key, as cache.c computes it: explicit claims share it */
+		session.sp = paragon_store_acquire(JsonbPGetDatum(session.claims), data, len,
+										   hash_bytes_extended((const unsigned char *) data,
+															   (int) len, 0));
 
 		/* the expiry of verified claims, checked at each statement's start */
 		key.type = jbvString;
@@ -335,7 +329,7 @@ session_policy(void)
 			session.setting_name = MemoryContextStrdup(session.cxt, claims_setting);
 		}
 	}
-	return session.claims != NULL ? session.compiled.policy : NULL;
+	return session.claims != NULL ? session.sp->compiled.policy : NULL;
 }
 
 /*
@@ -447,8 +441,7 @@ typedef struct ShortSite
 	bool		run_scoped;		/* marked: may snapshot for the execution */
 	bool		have;			/* policy holds the snapshot */
 	const pp_policy *policy;	/* NULL: no claims */
-	MemoryContext cxt;			/* the pinned session context, or NULL */
-	SessionPin *pin;
+	SharedPolicy *sp;			/* the snapshot's reference, or NULL */
 	MemoryContextCallback release;
 } ShortSite;
 
@@ -458,8 +451,7 @@ short_site_release(void *arg)
 {
 	ShortSite  *site = (ShortSite *) arg;
 
-	if (--site->pin->holders == 0 && site->pin->orphaned)
-		MemoryContextDelete(site->cxt);
+	paragon_store_release(site->sp);
 }
 
 /* short_site returns the call site's state, creating it on first use. */
@@ -488,12 +480,11 @@ short_policy(FunctionCallInfo fcinfo, ShortSite *site)
 	p = session_policy();
 	if (site->run_scoped && effective_source() == CLAIMS_SOURCE_SETTING)
 	{
-		/* no claims (p NULL) leave nothing to keep alive, and no pin */
-		if (p != NULL && session.pin != NULL)
+		/* no claims (p NULL) leave nothing to keep alive */
+		if (p != NULL)
 		{
-			site->cxt = session.cxt;
-			site->pin = session.pin;
-			site->pin->holders++;
+			site->sp = session.sp;
+			paragon_store_retain(site->sp);
 			site->release.func = short_site_release;
 			site->release.arg = site;
 			MemoryContextRegisterResetCallback(fcinfo->flinfo->fn_mcxt, &site->release);

@@ -19,7 +19,8 @@
  *
  * Call sites release their references when their memory context goes
  * away (a reset callback in cache.c), including at the end of an aborted
- * transaction.  A policy depends on nothing but the bytes of the claims,
+ * transaction.  The session's claims (session.c) hold one too, and a
+ * short form that keeps them for its execution another.  A policy depends on nothing but the bytes of the claims,
  * so no invalidation is needed.
  *
  * src/pg/store.c
@@ -66,6 +67,18 @@ store_free_oldest(void)
 	MemoryContextDelete(sp->compiled.cxt);	/* sp and its bytes too */
 }
 
+/* store_take adds a reference to a policy of the store, which stops being idle. */
+static void
+store_take(SharedPolicy *sp)
+{
+	if (sp->refs++ == 0)
+	{
+		dlist_delete(&sp->idle_node);
+		nidle--;
+		idle_bytes -= sp->mem;
+	}
+}
+
 /*
  * paragon_store_acquire returns the policy compiled from the claims raw
  * (data and len: their bytes, hash: hash_bytes_extended of them, seed 0),
@@ -90,12 +103,7 @@ paragon_store_acquire(Datum raw, const char *data, Size len, uint64 hash)
 	{
 		if (sp->hash == hash && sp->len == len && memcmp(sp->bytes, data, len) == 0)
 		{
-			if (sp->refs++ == 0)
-			{
-				dlist_delete(&sp->idle_node);
-				nidle--;
-				idle_bytes -= sp->mem;
-			}
+			store_take(sp);
 			return sp;
 		}
 	}
@@ -120,7 +128,15 @@ paragon_store_acquire(Datum raw, const char *data, Size len, uint64 hash)
 	return sp;
 }
 
-/* paragon_store_release drops a reference taken by paragon_store_acquire. */
+/* paragon_store_retain takes one more reference to a policy already held. */
+void
+paragon_store_retain(SharedPolicy *sp)
+{
+	Assert(sp->refs > 0);
+	store_take(sp);
+}
+
+/* paragon_store_release drops a reference taken by paragon_store_acquire or _retain. */
 void
 paragon_store_release(SharedPolicy *sp)
 {
