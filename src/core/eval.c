@@ -172,6 +172,15 @@ decide(const pp_policy *p, const pp_target *t, pp_decision *d)
 	d->rule = (int) idx;
 }
 
+/* grants tells whether a decision grants perm (perm < 0: is the point visible). */
+static inline bool
+grants(const pp_decision *d, int perm)
+{
+	if (perm < 0)
+		return d->kind != PP_VALUE_DENY;
+	return (d->perms >> perm) & 1;
+}
+
 /* pp_decide computes the effective value of a target and why it holds. */
 void
 pp_decide(const pp_policy *p, const pp_target *t, pp_decision *d)
@@ -186,9 +195,7 @@ pp_allowed(const pp_policy *p, int perm, const pp_target *t)
 	pp_decision d;
 
 	decide(p, t, &d);
-	if (perm < 0)
-		return d.kind != PP_VALUE_DENY;
-	return (d.perms >> perm) & 1;
+	return grants(&d, perm);
 }
 
 /*
@@ -208,9 +215,7 @@ pp_allowed_at(const pp_policy *p, int perm,
 
 	pp_target_fill(&t, integ, integ_len, cred, cred_len, cred_uuid, conf, conf_len);
 	decide(p, &t, &d);
-	if (perm < 0)
-		return d.kind != PP_VALUE_DENY;
-	return (d.perms >> perm) & 1;
+	return grants(&d, perm);
 }
 
 /*
@@ -285,7 +290,7 @@ pp_visible(const pp_policy *p, const pp_target *t)
 						rr[l] = PP_ID_NONE;
 				}
 				idx = lookup_point(p, n->depth, rr, NULL);
-				if (idx >= 0 && p->nodes[idx].kind != PP_NODE_DENY)
+				if (idx >= 0 && PP_INFO_KIND(p->node_info[idx]) != PP_NODE_DENY)
 					return true;
 			}
 		}

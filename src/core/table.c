@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * table.c
- *	  Allocation helpers, the byte hash, the triple map and the selector
- *	  dictionaries of the paragon_perm core.
+ *	  Allocation helpers, the triple map and the Bloom filters of the
+ *	  paragon_perm core (the lookups and the byte hash are inline, in
+ *	  pp_int.h; dictionaries are built in policy.c).
  *
  * Tables use open addressing with linear probing and are kept at most
  * half full, so a probe touches one or two cache lines.  They only grow
