@@ -6,7 +6,7 @@
 
 EXTENSION = paragon_perm
 MODULE_big = paragon_perm
-EXTVERSION = 1.0
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
 
 CORE_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/core/*.c)))
 JSON_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/json/*.c)))
@@ -49,7 +49,7 @@ print-regress:
 # that none of them can include postgres.h by accident.
 CLI_SRCS = $(sort $(wildcard src/cli/*.c))
 CLI_OBJS = $(CLI_SRCS:.c=.o)
-CLI_VERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+CLI_VERSION := $(EXTVERSION)
 CLI_CPPFLAGS = -Isrc/cli -Isrc/core -Isrc/json -Isrc/jwt \
 	$(shell $(PKG_CONFIG) --cflags jansson openssl) -DPP_CLI_VERSION='"$(CLI_VERSION)"'
 CLI_CFLAGS = -std=gnu99 -O2 -g -Wall -Wextra -Werror

@@ -40,6 +40,9 @@ SELECT count(*) AS functions
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'paragon_perm';
 
+ALTER EXTENSION paragon_perm UPDATE TO '1.4';
+SELECT extversion FROM pg_extension WHERE extname = 'paragon_perm';
+
 -- an upgraded install matches a fresh one
 CREATE TEMP TABLE upgraded AS
 SELECT p.oid::regprocedure::text AS function, p.prosupport::regproc::text AS support, p.provolatile, p.proparallel
@@ -72,6 +75,7 @@ CREATE EXTENSION paragon_perm SCHEMA public VERSION '1.0';
 ALTER EXTENSION paragon_perm UPDATE TO '1.1';
 ALTER EXTENSION paragon_perm UPDATE TO '1.2';
 ALTER EXTENSION paragon_perm UPDATE TO '1.3';
+ALTER EXTENSION paragon_perm UPDATE TO '1.4';
 SELECT pg_get_expr(proargdefaults, 0) AS verify_token_defaults FROM pg_proc WHERE proname = 'paragon_verify_token';
 RESET search_path;
 DROP SCHEMA regress_hostile CASCADE;
