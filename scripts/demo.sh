@@ -97,7 +97,7 @@ BEGIN
 	EXECUTE stmt;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	IF n = 0 THEN
-		RETURN 'no row changed: the policies hide every row it names';
+		RETURN 'no row changed: the policies let it change none of the rows it names';
 	END IF;
 	RETURN 'done, ' || n || ' row(s)';
 EXCEPTION WHEN insufficient_privilege OR foreign_key_violation OR check_violation THEN
