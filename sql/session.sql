@@ -87,10 +87,13 @@ SELECT paragon_current_claims() ->> 'sub' AS sub;
 SELECT id, integration FROM session_credentials ORDER BY id;
 SELECT paragon_allowed('credential:write', 'salesforce', '11111111-1111-1111-1111-111111111111') AS write_true,
        paragon_allowed('credential:write', 'salesforce', '22222222-2222-2222-2222-222222222222'::uuid) AS write_false;
--- parallel workers see the same claims
-SET force_parallel_mode = on;
+-- parallel workers see the same claims (debug_parallel_query was called
+-- force_parallel_mode before PostgreSQL 16)
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000
+            THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS parallel_guc \gset
+SET :parallel_guc = on;
 SELECT count(*) AS parallel_count FROM session_credentials;
-RESET force_parallel_mode;
+RESET :parallel_guc;
 
 -- is_local: the transaction's claims only
 BEGIN;
