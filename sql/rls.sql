@@ -1,7 +1,10 @@
 --
 -- rls: row-level security end to end, a security_barrier view and an audit
 --
+-- IF NOT EXISTS: earlier tests of the suite may have created it already.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS paragon_perm;
+RESET client_min_messages;
 
 CREATE ROLE regress_paragon_app LOGIN;
 
