@@ -66,13 +66,17 @@ apt_update() {
 
 # installed PKG tells whether a package is installed.
 installed() {
-	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = 'install ok installed' ]
 }
 
 # available PKG tells whether apt knows a package of that name (with a
-# version to install, so not merely a virtual name).
+# version to install, so not merely a virtual name).  The output is read
+# whole: grep -q would stop reading early, and apt-cache's SIGPIPE would
+# fail the pipeline (pipefail) at random.
 available() {
-	apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [0-9]'
+	local policy
+	policy=$(apt-cache policy "$1" 2>/dev/null)
+	[[ $policy == *"Candidate: "[0-9]* ]]
 }
 
 # ensure PKG... installs the packages not installed yet (refreshing the
@@ -109,9 +113,11 @@ if [ -n "$pgc" ]; then
 	fi
 else
 	# the major version the distribution's postgresql package depends on
+	# (nothing when the package lists do not know it yet)
 	default_major() {
-		apt-cache depends postgresql 2>/dev/null |
-			sed -n 's/^ *Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -n 1
+		local deps
+		deps=$(apt-cache depends postgresql 2>/dev/null || true)
+		sed -n 's/^ *Depends: postgresql-\([0-9][0-9]*\)$/\1/p' <<<"$deps" | sed -n 1p
 	}
 	major=$(default_major)
 	if [ -z "$major" ]; then
