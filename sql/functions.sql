@@ -1,7 +1,10 @@
 --
 -- functions: the SQL API beyond the worked examples
 --
+-- IF NOT EXISTS: earlier tests of the suite may have created it already.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS paragon_perm;
+RESET client_min_messages;
 
 -- a member token used throughout
 CREATE TEMP TABLE tok AS SELECT '{

@@ -15,6 +15,12 @@
 #include <stddef.h>
 
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
+
+/* keys are read and built with OpenSSL 3's provider API (OSSL_PARAM) */
+#if OPENSSL_VERSION_NUMBER < 0x30000000L
+#error "paragon_perm needs OpenSSL 3.0 or later"
+#endif
 
 #include "jose_header.h"
 #include "jws.h"

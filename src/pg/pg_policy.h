@@ -19,6 +19,7 @@
 #include "utils/jsonb.h"
 #include "utils/uuid.h"
 
+#include "pg_compat.h"
 #include "pp.h"
 
 /* A compiled policy and the memory context that holds all of it. */
@@ -66,7 +67,7 @@ typedef struct PermMemo
 extern PgPolicy paragon_compile_jsonb(Jsonb *claims, MemoryContext parent);
 extern pp_builder *paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc,
 									  bool collect_all);
-extern void paragon_report_error(const pp_error *e) pg_attribute_noreturn();
+pg_noreturn extern void paragon_report_error(const pp_error *e);
 extern void paragon_check_claims_size(Size size);
 extern pp_allocator paragon_allocator(MemoryContext cxt);
 
