@@ -175,6 +175,10 @@ decide ex20 true ex20-string-claim.json allowed events -
 echo "== NULL and unspecified members"
 decide null-before-config true ex14-one-configuration.json allowed - - "$C1" 'Team A'
 decide null-cred-star false ex04-one-credential.json allowed proxy-api s '*'
+# "-" is NULL, not the unspecified member "*": here the two answer differently
+decide new-cred-star true ex08-new-credential.json allowed credential:write s '*'
+decide new-cred-dash false ex08-new-credential.json allowed credential:write s -
+decide member-new-slack-dash false member.json allowed credential:write slack -
 decide point-visibility false ex04-one-credential.json allowed - s
 decide member-events true member.json allowed events -
 decide member-proxy true member.json allowed proxy-api salesforce "$C1"
@@ -367,6 +371,75 @@ expect verify-no-exp-ok 0 '"sub": "user-42"' "$PP" verify --key "$tmp/pub.pem" -
 expect verify-private-key 2 'private' "$PP" verify --key "$tmp/key.pem" "$tok"
 out=$("$PP" verify --key "$tmp/pub.pem" --at $((now + 7200)) "$tok" 2>/dev/null)
 if [ -z "$out" ]; then pass; else fail "a refused token printed claims"; fi
+
+# ------------------------------------------- verify at fixed instants
+# The committed test tokens (test/fixtures/tokens, made by make-tokens.sh):
+# iat 2026-01-01 00:00:00Z = 1767225600, exp one hour later = 1767229200;
+# nbf.token is valid from 1767232800.  --at fixes the instant, so these
+# never depend on the clock; no --leeway, so they test the 30 s default.
+echo "== verify: the default leeway of 30 seconds"
+fx=test/fixtures
+rsapub=$fx/keys/rsa2048-public.pem
+ecpub=$fx/keys/ec256-public.pem
+rs=$(tr -d '\n' <"$fx/tokens/rs256.token")
+es=$(tr -d '\n' <"$fx/tokens/es256.token")
+nbf=$(tr -d '\n' <"$fx/tokens/nbf.token")
+expect leeway-exp-inside 0 '"sub": "user-1"' "$PP" verify --key "$rsapub" --at 1767229229 "$rs"
+expect leeway-exp-outside 1 'token expired at 2026-01-01 01:00:00+00' "$PP" verify --key "$rsapub" --at 1767229231 "$rs"
+expect leeway-nbf-inside 0 '"sub": "user-1"' "$PP" verify --key "$rsapub" --at 1767232771 "$nbf"
+expect leeway-nbf-outside 1 'token is not valid until 2026-01-01 02:00:00+00' "$PP" verify --key "$rsapub" --at 1767232769 "$nbf"
+expect leeway-iat-inside 0 '"sub": "user-1"' "$PP" verify --key "$rsapub" --at 1767225571 "$rs"
+expect leeway-iat-outside 1 'token issue time 2026-01-01 00:00:00+00 is in the future' "$PP" verify --key "$rsapub" --at 1767225569 "$rs"
+expect leeway-zero 1 'token expired at' "$PP" verify --key "$rsapub" --at 1767229201 --leeway 0 "$rs"
+
+# ------------------------------------- verify --verbose: the log-only reason
+# A refusal's precise reason is what the extension writes to the server log
+# only (errdetail_log); --verbose prints it.  The signatures are cut short or
+# lengthened by one byte; a valid ES256 signature with one more byte must be
+# refused too.  Each run is under valgrind when it is installed: a short
+# ES256 signature that reached OpenSSL would be an invalid read.
+echo "== verify --verbose: signature lengths, under valgrind"
+unb64url() {
+	local s
+	s=$(tr -- '-_' '+/')
+	while [ $(( ${#s} % 4 )) -ne 0 ]; do s="$s="; done
+	printf '%s' "$s" | openssl base64 -d -A
+}
+# resig TOKEN HEX_EDIT prints TOKEN with its signature's hex passed through
+# sed expression HEX_EDIT
+resig() {
+	local hex
+	hex=$(printf '%s' "${1##*.}" | unb64url | xxd -p | tr -d '\n' | sed "$2")
+	printf '%s.%s' "${1%.*}" "$(printf '%s' "$hex" | xxd -r -p | b64url)"
+}
+vg=()
+if command -v valgrind >/dev/null; then
+	vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
+else
+	fail "valgrind is not installed (bash scripts/setup.sh valgrind)"
+fi
+at=1767226000
+expect verbose-es256-valid 0 '"sub": "user-1"' "${vg[@]}" "$PP" verify --verbose --alg ES256 --key "$ecpub" --at $at "$es"
+expect verbose-es256-short 1 'DETAIL (log):  The ES256 signature has 63 bytes; exactly 64 are required.' \
+	"${vg[@]}" "$PP" verify --verbose --alg ES256 --key "$ecpub" --at $at "$(resig "$es" 's/..$//')"
+expect verbose-es256-half 1 'DETAIL (log):  The ES256 signature has 32 bytes; exactly 64 are required.' \
+	"${vg[@]}" "$PP" verify --verbose --alg ES256 --key "$ecpub" --at $at "$(resig "$es" 's/^\(.\{64\}\).*/\1/')"
+expect verbose-es256-long 1 'DETAIL (log):  The ES256 signature has 65 bytes; exactly 64 are required.' \
+	"${vg[@]}" "$PP" verify --verbose --alg ES256 --key "$ecpub" --at $at "$(resig "$es" 's/$/00/')"
+expect verbose-rs256-valid 0 '"sub": "user-1"' "${vg[@]}" "$PP" verify --verbose --key "$rsapub" --at $at "$rs"
+expect verbose-rs256-short 1 'DETAIL (log):  The RS256 signature has 255 bytes; exactly 256 are required.' \
+	"${vg[@]}" "$PP" verify --verbose --key "$rsapub" --at $at "$(resig "$rs" 's/..$//')"
+expect verbose-rs256-long 1 'DETAIL (log):  The RS256 signature has 257 bytes; exactly 256 are required.' \
+	"${vg[@]}" "$PP" verify --verbose --key "$rsapub" --at $at "$(resig "$rs" 's/$/00/')"
+expect verbose-rs256-bad 1 'DETAIL (log):  The RS256 signature does not verify' \
+	"${vg[@]}" "$PP" verify --verbose --key "$rsapub" --at $at "${rs%%.*}.$(printf '{"sub":"admin","exp":1767229200}' | b64url).${rs##*.}"
+# without --verbose the reason stays out of standard error
+out=$("$PP" verify --alg ES256 --key "$ecpub" --at $at "$(resig "$es" 's/..$//')" 2>&1)
+if [ $? -eq 1 ] && grep -qF 'token signature is invalid' <<<"$out" && ! grep -q 'DETAIL (log)' <<<"$out"; then
+	pass
+else
+	fail "verify without --verbose: $out"
+fi
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
