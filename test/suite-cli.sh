@@ -327,20 +327,23 @@ sign() {
 	printf '%s.%s.%s' "$h" "$p" "$s"
 }
 
-now=$(date +%s)
+# a fixed instant, 2026-01-01 00:00:00Z: tokens expire an hour later and are
+# judged a minute after it (--at, "at"), never at the machine's clock
+now=1767225600
+vat=$((now + 60))
 have_sql_verify=$(echo "SELECT to_regproc('paragon_verify_token') IS NOT NULL;" | sql)
 for f in "$in"/ex*.json "$in"/member.json; do
 	name=$(basename "$f")
 	claims=$(jq -c --argjson exp $((now + 3600)) '. + {exp: $exp}' "$f")
 	tok=$(sign "$claims")
-	out=$("$PP" verify --key "$tmp/pub.pem" "$tok" 2>&1)
+	out=$("$PP" verify --key "$tmp/pub.pem" --at "$vat" "$tok" 2>&1)
 	rc=$?
 	if [ $rc -ne 0 ] || [ "$(jq -cS . <<<"$out")" != "$(jq -cS . <<<"$claims")" ]; then
 		fail "verify $name: exit $rc: $out"; continue
 	fi
 	pass
 	if [ "$have_sql_verify" = t ]; then
-		want=$(echo "SELECT paragon_verify_token('$tok', pg_read_file('$tmp/pub.pem'));" | sql 2>&1)
+		want=$(echo "SELECT paragon_verify_token('$tok', pg_read_file('$tmp/pub.pem'), at => to_timestamp($vat));" | sql 2>&1)
 		if [ "$(jq -cS . <<<"$want" 2>&1)" = "$(jq -cS . <<<"$out")" ]; then
 			pass
 		else
@@ -350,25 +353,25 @@ for f in "$in"/ex*.json "$in"/member.json; do
 	# piped into check: the same verdict as on the file itself
 	"$PP" check -q "$f" >/dev/null 2>&1
 	want=$?
-	"$PP" verify --key "$tmp/pub.pem" "$tok" 2>/dev/null | "$PP" check -q - >/dev/null 2>&1
+	"$PP" verify --key "$tmp/pub.pem" --at "$vat" "$tok" 2>/dev/null | "$PP" check -q - >/dev/null 2>&1
 	rc=$?
 	if [ "$rc" = "$want" ]; then pass; else fail "verify $name | check: exit $rc, want $want"; fi
 done
 
 tok=$(sign "$(jq -c --argjson exp $((now + 3600)) '. + {exp: $exp}' "$in/member.json")")
-got=$("$PP" verify --key "$tmp/pub.pem" "$tok" | "$PP" allowed proxy-api salesforce "$C1")
+got=$("$PP" verify --key "$tmp/pub.pem" --at "$vat" "$tok" | "$PP" allowed proxy-api salesforce "$C1")
 if [ "$got" = true ]; then pass; else fail "verify | allowed: $got"; fi
-expect verify-stdin 0 '"sub": "user-42"' bash -c "printf '%s\n' '$tok' | '$PP' verify --key '$tmp/pub.pem' -"
+expect verify-stdin 0 '"sub": "user-42"' bash -c "printf '%s\n' '$tok' | '$PP' verify --key '$tmp/pub.pem' --at $vat -"
 expect verify-expired 1 'token expired at' "$PP" verify --key "$tmp/pub.pem" --at $((now + 7200)) "$tok"
 expect verify-leeway 0 '"sub"' "$PP" verify --key "$tmp/pub.pem" --at $((now + 3610)) --leeway 60 "$tok"
-expect verify-audience 1 'aud' "$PP" verify --key "$tmp/pub.pem" --aud someone-else "$tok"
+expect verify-audience 1 'aud' "$PP" verify --key "$tmp/pub.pem" --at "$vat" --aud someone-else "$tok"
 # the signature of one payload on another
 other=$(sign '{"sub":"user-43"}')
-expect verify-tampered 1 'signature' "$PP" verify --key "$tmp/pub.pem" "${tok%%.*}.$(cut -d. -f2 <<<"$other").${tok##*.}"
-expect verify-alg 1 'RS256' "$PP" verify --key "$tmp/pub.pem" --alg ES256 "$tok"
-expect verify-no-exp 1 'Pass --no-require-exp' "$PP" verify --key "$tmp/pub.pem" "$(sign '{"sub":"user-42"}')"
-expect verify-no-exp-ok 0 '"sub": "user-42"' "$PP" verify --key "$tmp/pub.pem" --no-require-exp "$(sign '{"sub":"user-42"}')"
-expect verify-private-key 2 'private' "$PP" verify --key "$tmp/key.pem" "$tok"
+expect verify-tampered 1 'signature' "$PP" verify --key "$tmp/pub.pem" --at "$vat" "${tok%%.*}.$(cut -d. -f2 <<<"$other").${tok##*.}"
+expect verify-alg 1 'RS256' "$PP" verify --key "$tmp/pub.pem" --at "$vat" --alg ES256 "$tok"
+expect verify-no-exp 1 'Pass --no-require-exp' "$PP" verify --key "$tmp/pub.pem" --at "$vat" "$(sign '{"sub":"user-42"}')"
+expect verify-no-exp-ok 0 '"sub": "user-42"' "$PP" verify --key "$tmp/pub.pem" --at "$vat" --no-require-exp "$(sign '{"sub":"user-42"}')"
+expect verify-private-key 2 'private' "$PP" verify --key "$tmp/key.pem" --at "$vat" "$tok"
 out=$("$PP" verify --key "$tmp/pub.pem" --at $((now + 7200)) "$tok" 2>/dev/null)
 if [ -z "$out" ]; then pass; else fail "a refused token printed claims"; fi
 
@@ -433,6 +436,33 @@ expect verbose-rs256-long 1 'DETAIL (log):  The RS256 signature has 257 bytes; e
 	"${vg[@]}" "$PP" verify --verbose --key "$rsapub" --at $at "$(resig "$rs" 's/$/00/')"
 expect verbose-rs256-bad 1 'DETAIL (log):  The RS256 signature does not verify' \
 	"${vg[@]}" "$PP" verify --verbose --key "$rsapub" --at $at "${rs%%.*}.$(printf '{"sub":"admin","exp":1767229200}' | b64url).${rs##*.}"
+# the extension: the same reasons reach the server log (errdetail_log), never
+# the client
+if [ "$have_sql_verify" = t ]; then
+	# log_reason NAME TOKEN KEYFILE ALG REASON
+	log_reason() {
+		local name=$1 tok=$2 key alg=$4 reason=$5 err
+		key=$(cat "$3")
+		err=$(echo "SELECT paragon_verify_token('$tok', '$key', '{$alg}', at => to_timestamp($at));" | sql 2>&1 >/dev/null)
+		if ! grep -qF 'token signature is invalid' <<<"$err"; then
+			fail "$name: paragon_verify_token did not refuse the token: $err"
+		elif grep -qF -- "$reason" <<<"$err"; then
+			fail "$name: the client was told the log-only reason: $err"
+		elif ! grep -qF -- "DETAIL:  $reason" "$tmp/server.log"; then
+			fail "$name: the server log lacks \"DETAIL:  $reason\""
+		else
+			pass
+		fi
+	}
+	log_reason log-es256-short "$(resig "$es" 's/..$//')" "$ecpub" ES256 \
+		'The ES256 signature has 63 bytes; exactly 64 are required.'
+	log_reason log-es256-long "$(resig "$es" 's/$/0000/')" "$ecpub" ES256 \
+		'The ES256 signature has 66 bytes; exactly 64 are required.'
+	log_reason log-rs256-short "$(resig "$rs" 's/....$//')" "$rsapub" RS256 \
+		'The RS256 signature has 254 bytes; exactly 256 are required.'
+	log_reason log-rs256-long "$(resig "$rs" 's/$/000000/')" "$rsapub" RS256 \
+		'The RS256 signature has 259 bytes; exactly 256 are required.'
+fi
 # without --verbose the reason stays out of standard error
 out=$("$PP" verify --alg ES256 --key "$ecpub" --at $at "$(resig "$es" 's/..$//')" 2>&1)
 if [ $? -eq 1 ] && grep -qF 'token signature is invalid' <<<"$out" && ! grep -q 'DETAIL (log)' <<<"$out"; then
