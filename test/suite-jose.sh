@@ -17,7 +17,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 
 out=$(mktemp -d /tmp/paragon_jose.XXXXXX)
 trap 'rm -rf "$out"' EXIT
