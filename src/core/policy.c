@@ -596,7 +596,7 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 		{
 			w = add_error_key(b, PP_ERR_CLAIMS,
 							  "Evaluation reads only \"" PP_PERMISSIONS_CLAIM "\" and ignores this claim, so its permissions restrict nothing; spell the claim name exactly.",
-							  "claim \"%s\" looks like the permissions claim \"" PP_PERMISSIONS_CLAIM "\" but is not it",
+							  "claim \"%s\" is ignored: it looks like the permissions claim \"" PP_PERMISSIONS_CLAIM "\" but is not it",
 							  key, len);
 			b->nsegs--;
 			return w;
