@@ -6,7 +6,9 @@
 --
 -- Tokens: test/fixtures/session/make-session-tokens.sh (RS256, exp in 2100).
 --
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS paragon_perm;
+RESET client_min_messages;
 \set admin '''eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhZG1pbiIsImF1ZCI6InVzZXBhcmFnb24uY29tL3Byb2otMSIsImlhdCI6MTc2NzIyNTYwMCwiZXhwIjo0MTAyNDQ0ODAwfQ.U4XJtX9Z_LaaaQVW1HUm3QJ2OmuqJ94N4aJCpwjxq-sj5HrZ9ZAE-5pl9fqpo-rP7BjQItQ3yw5BF_7q0Khfl7PODg_jAU13lW2e6PVTU5S9JFxKizB94wcEguHDrk6Ac2g_TYtD8t2-iYVxN-4Xow6TarlHvdVFZJ5uhIQUdbRzicicgq5p150cF4ZUFGjK90eroUa2Td0DMhBK2WsQQ0pBI63_r6N9XH3eWuy1nprIQC5qbgkHxLHNIE6Mu_wTu2uGcz-ibIDvmF-1RdXA2OEHLF0E3jeaWEN2Av4R2fsYh8VuplCqDmc7QRZbu6iMw_t7AJHePS1Qd2fuBqHkNA'''
 \set lookalike '''eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ0eXBvIiwiYXVkIjoidXNlcGFyYWdvbi5jb20vcHJvai0xIiwiaWF0IjoxNzY3MjI1NjAwLCJleHAiOjQxMDI0NDQ4MDAsInVybjp1c2VwYXJhZ29uOmNvbm5lY3Q6cGVybWlzc2lvbiI6eyJpbnRlZ3JhdGlvbjoqIjpmYWxzZX19.CQHA9PgShMsS9ojdgOP3k8fGt1RDvCrZ8-u7trmtX4YmVOG8Me0WQzVk6-P3LMvnfcL4NXamnAKXox0l5kQdI0KECjKwNeOV9ZUx63DGIXLxAlEHfkTAGI2bJXQnazQyHmGqGR9E0BavJRmXosox3oM4mh-Sp80uyhxCmHFxGSzgS1FIi96s383sWPDlO5Z2aslsmHbELVH9NPCaiMk8jKvuFZYKJLyDAPutXJErAnBn6eJ24B4b_RuMKDTqeVxLlUk-WC7B3e98RIDvmBsN-ed_R-bsdNemUyvVnhQKpnykBfYJR3ssefVBCjsAvBuJBiDVrjpo3I2tPF9aNsLFzw'''
 \set rsa_n '27slHP0jJ96X5kCq2tvlko7vJItFKeM_dt40lRM3SXAhXxaMJIrYj5CppsbxvFdgwJHfdnbM9rGP6Kgu4wlfeGimIyaM7dyqqver6kfGrXJCnLmznXdezmOAcuJUPx25UEE94x5j-gX2k6EqnPsktkkAZDa3B1UM5aZ0ylcF1Mqn_49kMiniWFpXHqbx7qKAT_erles0xev_LN1daaeAUBGlUF_XugHzpK_Lj1LalUOWYKozGITVAv43FI2JiGY4R4MwEGykpdajx4BRipo-P0eXsIg2Zdh7AuIILaxKIdzQqkFxbGqTP8BtLnjhWjesRlspF80hFw5BgXlp-Z_ZGQ'
@@ -18,8 +20,10 @@ CREATE EXTENSION IF NOT EXISTS paragon_perm;
 -- gets no claims and no token instead (42501, naming the setting).
 CREATE ROLE regress_settings_app LOGIN;
 SELECT current_user AS superuser \gset
+ALTER ROLE regress_settings_app SET paragon.claims_source = 'setting';
+ALTER ROLE regress_settings_app SET paragon.audience = 'useparagon.com/proj-1';
 \c - regress_settings_app
-SET paragon.claims_source = 'setting';
+SET paragon.leeway = 3600;
 SET request.jwt.claims = '{}';
 SELECT paragon_current_claims();
 \echo :LAST_ERROR_SQLSTATE
@@ -27,6 +31,12 @@ SELECT paragon_allowed('events', 'slack');
 \echo :LAST_ERROR_SQLSTATE
 SELECT paragon_set_token(:admin);
 \echo :LAST_ERROR_SQLSTATE
+-- the backend's settings are pinned to claims from tokens and no key (the
+-- role says 'setting'), so that what derives from them without the check,
+-- a parallel worker, holds no claims either
+SHOW paragon.claims_source;
+SHOW paragon.public_key;
+SHOW paragon.audience;
 -- explicit claims do not read the settings and still answer
 SELECT paragon_allowed('{}', 'events', 'slack', NULL, NULL) AS explicit_true;
 -- the mark lasts for the session, whatever is reset
@@ -36,6 +46,8 @@ SELECT paragon_current_claims();
 -- a new session that writes nothing is not marked
 \c - regress_settings_app
 SELECT paragon_current_claims() AS fresh_session_no_claims;
+SET request.jwt.claims = '{"sub": "from the role''s settings"}';
+SELECT paragon_current_claims() ->> 'sub' AS fresh_session_sub;
 -- once the library is loaded, the role cannot write them at all
 SET paragon.claims_source = 'setting';
 \c - :"superuser"

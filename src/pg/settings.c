@@ -32,7 +32,10 @@
  * before, the real setting's after, and if any value of the placeholder
  * (its reset value, its current value, a stacked SET LOCAL) did not make
  * it into the setting, the backend is marked: every later claims read
- * and token call raises 42501 naming the setting.  What is compared is
+ * and token call raises 42501 naming the setting, and the backend's own
+ * claims_source and public_key are pinned to "token" and "" (no claims
+ * for anything that reads them without the check, such as a parallel
+ * worker).  What is compared is
  * the source of each value and the depth of the stack, never the text:
  * a refused value may well equal the default it falls back to.
  *
@@ -341,4 +344,19 @@ paragon_settings_init(void)
 							 &paragon_strict_claims, false, PGC_SUSET, 0,
 							 NULL, assign_strict_claims, NULL);
 	guard_after("paragon.strict_claims", &st);
+
+	/*
+	 * A marked backend also pins the safest values, for good (the override
+	 * source outlives RESET ALL and transaction abort): what derives from
+	 * its settings without passing the check, a parallel worker restoring
+	 * them (whose leader may not run the scan), finds claims from tokens
+	 * and no key, so no claims.
+	 */
+	if (paragon_settings_refused != NULL)
+	{
+		(void) set_config_option("paragon.claims_source", "token", PGC_SUSET,
+								 PGC_S_OVERRIDE, GUC_ACTION_SET, true, 0, false);
+		(void) set_config_option("paragon.public_key", "", PGC_SUSET,
+								 PGC_S_OVERRIDE, GUC_ACTION_SET, true, 0, false);
+	}
 }
