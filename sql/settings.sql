@@ -31,6 +31,8 @@ SELECT paragon_allowed('events', 'slack');
 \echo :LAST_ERROR_SQLSTATE
 SELECT paragon_set_token(:admin);
 \echo :LAST_ERROR_SQLSTATE
+SELECT paragon_clear_token();
+\echo :LAST_ERROR_SQLSTATE
 -- the backend's settings are pinned to claims from tokens and no key (the
 -- role says 'setting'), so that what derives from them without the check,
 -- a parallel worker, holds no claims either

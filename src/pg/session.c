@@ -333,6 +333,7 @@ PG_FUNCTION_INFO_V1(paragon_clear_token);
 Datum
 paragon_clear_token(PG_FUNCTION_ARGS)
 {
+	paragon_settings_check();
 	set_token_claims("", false);
 	PG_RETURN_VOID();
 }
