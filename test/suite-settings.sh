@@ -50,13 +50,13 @@ psql_as() {
 		-v otheraud="$otheraud" -v key="$pem" -f - 2>&1
 }
 
-# verdict NAME OUTPUT: denied when no query saw a row and either a count
-# of 0 was seen or the session was refused with 42501 (or at connection).
+# denied NAME OUTPUT: no query saw a row, and either a count of 0 was
+# seen or the session was refused with 42501 (or at connection, FATAL).
 denied() {
 	local name=$1 out=$2
 	if grep -q '^rows=[1-9]' <<<"$out"; then
 		fail "$name: rows seen: $(tr '\n' ' ' <<<"$out")"
-	elif grep -qE '^(psql:[^ ]* )?ERROR:  42501: |FATAL:  permission denied to set parameter' <<<"$out"; then
+	elif grep -qE '^(psql:[^ ]* )?ERROR:  42501: |FATAL:  ' <<<"$out"; then
 		pass "$name (refused: $(grep -m1 -oE '(ERROR:  42501: |FATAL:  )[^"]*"[^"]*"' <<<"$out"))"
 	elif grep -q '^rows=0$' <<<"$out"; then
 		pass "$name (0 rows)"
@@ -131,6 +131,8 @@ run_attacks() {
 
 	denied "$p: start-up options (the issue's attack), no token" "$(psql_as app "$attack" <<<"$count")"
 	denied "$p: start-up options (the issue's attack), admin token" "$(psql_as app "$attack" <<<"$with_admin")"
+	denied "$p: start-up options, the hidden verified claims" \
+		"$(psql_as app '-c paragon.token_claims={}' <<<"$count")"
 	denied "$p: start-up options, claims_source=setting with forged claims" \
 		"$(psql_as app '-c paragon.claims_source=setting -c request.jwt.claims={}' <<<"$count")"
 	denied "$p: start-up options, empty audience and another audience's token" \

@@ -40,6 +40,7 @@ _PG_init(void)
 	paragon_jansson_init();
 	paragon_settings_init();
 	paragon_session_init();
+	paragon_settings_finish();
 	MarkGUCPrefixReserved("paragon");
 }
 

@@ -91,11 +91,13 @@ assign_token_claims(const char *newval, void *extra)
 void
 paragon_session_init(void)
 {
+	paragon_settings_guard_begin(TOKEN_CLAIMS_GUC);
 	DefineCustomStringVariable(TOKEN_CLAIMS_GUC,
 							   "Claims of the token verified by paragon_set_token (set by the extension).",
 							   NULL, &token_claims, "", PGC_SUSET,
 							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
 							   NULL, assign_token_claims, NULL);
+	paragon_settings_guard_end(TOKEN_CLAIMS_GUC);
 }
 
 /* paragon_session_invalidate makes the next read compile the session's claims again. */

@@ -344,14 +344,44 @@ paragon_settings_init(void)
 							 &paragon_strict_claims, false, PGC_SUSET, 0,
 							 NULL, assign_strict_claims, NULL);
 	guard_after("paragon.strict_claims", &st);
+}
 
-	/*
-	 * A marked backend also pins the safest values, for good (the override
-	 * source outlives RESET ALL and transaction abort): what derives from
-	 * its settings without passing the check, a parallel worker restoring
-	 * them (whose leader may not run the scan), finds claims from tokens
-	 * and no key, so no claims.
-	 */
+/* the guard of a superuser-only setting defined outside this file */
+static GuardState other_guard;
+static const char *other_guard_name;
+
+/*
+ * paragon_settings_guard_begin and paragon_settings_guard_end bracket the
+ * definition of a superuser-only paragon.* setting defined in another
+ * file (session.c's hidden claims), so that it is guarded like these.
+ */
+void
+paragon_settings_guard_begin(const char *name)
+{
+	other_guard_name = name;
+	guard_before(name, &other_guard);
+}
+
+/* paragon_settings_guard_end: see paragon_settings_guard_begin. */
+void
+paragon_settings_guard_end(const char *name)
+{
+	Assert(other_guard_name != NULL && strcmp(name, other_guard_name) == 0);
+	guard_after(name, &other_guard);
+	other_guard_name = NULL;
+}
+
+/*
+ * paragon_settings_finish ends the definitions (called from _PG_init once
+ * every setting is defined).  A marked backend also pins the safest
+ * values, for good (the override source outlives RESET ALL and
+ * transaction abort): what derives from its settings without passing the
+ * check, a parallel worker restoring them (whose leader may not run the
+ * scan), finds claims from tokens and no key, so no claims.
+ */
+void
+paragon_settings_finish(void)
+{
 	if (paragon_settings_refused != NULL)
 	{
 		(void) set_config_option("paragon.claims_source", "token", PGC_SUSET,

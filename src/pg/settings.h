@@ -35,6 +35,9 @@ extern bool paragon_strict_claims;
 extern const char *paragon_settings_refused;
 
 extern void paragon_settings_init(void);
+extern void paragon_settings_guard_begin(const char *name);
+extern void paragon_settings_guard_end(const char *name);
+extern void paragon_settings_finish(void);
 extern int	paragon_split_algorithms(char *list, char **out, int max);
 extern void paragon_settings_refused_error(void) pg_attribute_noreturn();
 extern void paragon_check_strict_claims(Jsonb *claims);
