@@ -349,9 +349,11 @@ value_done(pp_builder *b)
 
 /*
  * pp_builder_lint makes a top-level look-alike of the permissions claim
- * an error of this builder: on in collect-all mode (claims_errors, the
- * tool's check) and for strict mode; never in the compile that evaluation
- * uses, so there such a claim is ignored, as Paragon ignores it.
+ * an error of this builder, for the front ends that list problems
+ * (paragon_claims_errors, the tool's check) and for strict mode; never in
+ * the compile that evaluation uses, where such a claim is ignored, as
+ * Paragon ignores it.  Off by default, so that the first-error and
+ * collect-all modes agree on whether claims compile.
  */
 void
 pp_builder_lint(pp_builder *b, bool lookalikes)
@@ -359,10 +361,7 @@ pp_builder_lint(pp_builder *b, bool lookalikes)
 	b->lint_lookalikes = lookalikes;
 }
 
-/*
- * pp_builder_new creates a builder; collect_all keeps going after errors
- * and lints (pp_builder_lint): it is the mode that lists problems.
- */
+/* pp_builder_new creates a builder; collect_all keeps going after errors. */
 pp_builder *
 pp_builder_new(const pp_allocator *alloc, bool collect_all)
 {
@@ -371,8 +370,6 @@ pp_builder_new(const pp_allocator *alloc, bool collect_all)
 
 	b->alloc = *alloc;
 	b->collect_all = collect_all;
-	/* listing every problem (claims_errors, check) lists look-alikes too */
-	b->lint_lookalikes = collect_all;
 	b->errors_tail = &b->errors;
 	b->slot = SLOT_CLAIMS;
 

@@ -151,7 +151,8 @@ paragon_check_claims_size(Size size)
 
 /*
  * paragon_walk_jsonb walks claims into a new builder whose memory comes
- * from alloc; walk scratch is freed before returning.
+ * from alloc; walk scratch is freed before returning.  collect_all lists
+ * every problem, look-alikes of the permissions claim included.
  */
 pp_builder *
 paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc, bool collect_all)
@@ -164,6 +165,8 @@ paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc, bool collect_all)
 
 	paragon_check_claims_size(VARSIZE(claims));
 	b = pp_builder_new(alloc, collect_all);
+	/* a walk that lists every problem (paragon_claims_errors) lints too */
+	pp_builder_lint(b, collect_all);
 	walk_container(b, &claims->root);
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(scratch);

@@ -898,8 +898,27 @@ test_lint(void)
 	ok(!pp_cred_spaced_uuid(" acct-42 ", 9), __LINE__, "spaced text that is no UUID");
 	ok(!pp_cred_spaced_uuid("   ", 3), __LINE__, "blank");
 
-	/* evaluation ignores a look-alike; collect mode lists it */
+	/* evaluation ignores a look-alike, in either mode; a linting builder lists it */
 	ALLOWED("{\"urn:useparagon:connect:permission\": {\"integration:*\": false}}", "events", "s", NULL, NULL, true);
+	{
+		json_error_t err;
+		json_t	   *v = json_loads("{\"urn:useparagon:connect:permission\": {}}", PP_JSON_FLAGS, &err);
+		pp_builder *plain = build("{\"urn:useparagon:connect:permission\": {}}", true);
+		pp_builder *lint = pp_builder_new(&alloc, true);
+		const pp_error *e;
+
+		pp_builder_lint(lint, true);
+		pp_json_walk_value(lint, v);
+		json_decref(v);
+		e = pp_builder_errors(lint);
+		ok(pp_builder_errors(plain) == NULL, __LINE__, "collect mode alone does not lint");
+		ok(e != NULL && e->code == PP_ERR_CLAIMS && e->next == NULL &&
+		   strcmp(e->path, "$.\"urn:useparagon:connect:permission\"") == 0 &&
+		   strstr(e->message, "is ignored") != NULL && e->hint != NULL,
+		   __LINE__, "a linting builder lists the look-alike with its path and a hint");
+		pp_builder_free(plain);
+		pp_builder_free(lint);
+	}
 	/* a spaced UUID selector is a claims error */
 	ERROR("{" P ": {\"credential: " C1 "\": false}}", PP_ERR_CLAIMS,
 		  "credential ID with white space around a UUID in scope \"credential: " C1 "\"",
