@@ -168,6 +168,17 @@ psql_as postgres '' <<<"ALTER ROLE app SET paragon.public_key = '-----BEGIN PUBL
 refused "lazy: ALTER ROLE ... SET an invalid key, then a valid token" "$(psql_as app '' <<<"$with_member")"
 psql_as postgres '' <<<"ALTER ROLE app RESET paragon.public_key;" >/dev/null
 expect "lazy: after RESET the role's sessions work again" '^rows=1$' "$(psql_as app '' <<<"$with_member")"
+# values from the configuration file are the superuser's too: no false alarm
+psql_as postgres '' <<<"LOAD 'paragon_perm'; ALTER SYSTEM SET paragon.leeway = 60; SELECT pg_reload_conf();" >/dev/null
+# (the postmaster rereads the file asynchronously: wait for new sessions to
+# see it, as the placeholder's text while the library is not loaded)
+for _ in $(seq 50); do
+	[ "$(psql_as postgres '' <<<"SHOW paragon.leeway;")" = 60 ] && break
+	sleep 0.1
+done
+expect "lazy: a setting from postgresql.auto.conf is applied, not refused" '^leeway=1min rows=1$' \
+	"$(psql_as app '' <<<"BEGIN; SELECT paragon_set_token(:'member', true) IS NULL AS set; SELECT 'leeway=' || current_setting('paragon.leeway') || ' rows=' || count(*) FROM credentials; COMMIT;")"
+psql_as postgres '' <<<"LOAD 'paragon_perm'; ALTER SYSTEM RESET paragon.leeway; SELECT pg_reload_conf();" >/dev/null
 
 # ------------------------------------------- the library in shared_preload_libraries
 as_pg "$bindir/pg_ctl" -D "$work/data" -l "$work/log" -w -m fast \
