@@ -35,9 +35,14 @@
  * and token call raises 42501 naming the setting, and the backend's own
  * claims_source and public_key are pinned to "token" and "" (no claims
  * for anything that reads them without the check, such as a parallel
- * worker).  What is compared is
- * the source of each value and the depth of the stack, never the text:
- * a refused value may well equal the default it falls back to.
+ * worker).  What is compared is the source of each value and the depth
+ * of the stack, never the text: a refused value may well equal the
+ * default it falls back to.  (Placeholders are found with find_option
+ * from PostgreSQL 16, by scanning get_guc_variables before.)
+ *
+ * With the library in shared_preload_libraries the settings are real in
+ * every backend, so a client's value is refused at connection (FATAL) and
+ * an invalid ALTER ... SET when it is made.
  *
  * src/pg/settings.c
  *
