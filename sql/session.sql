@@ -26,7 +26,8 @@ SET paragon.no_such_setting = 'x';
 SET paragon.algorithms = 'RS256, HS256';
 SET paragon.claims_source = 'both';
 
--- without a key, claims come from the setting (PostgREST's convention)
+-- claims from a setting (PostgREST's convention) only when the superuser says so
+SET paragon.claims_source = 'setting';
 SELECT paragon_current_claims() AS no_claims_yet;
 SELECT paragon_allowed('events') AS no_claims_false, paragon_visible('slack') AS no_claims_invisible;
 SET request.jwt.claims = '{"sub": "u", "urn:useparagon:connect:permissions": {"integration:slack": true}}';
@@ -43,13 +44,15 @@ SELECT paragon_allowed('events', 'hubspot');
 SET request.jwt.claims = 'not json';
 SELECT paragon_allowed('events', 'hubspot');
 RESET request.jwt.claims;
--- paragon_set_token needs a key
+-- paragon_set_token needs claims from tokens, and a key
+SELECT paragon_set_token(:admin);
+RESET paragon.claims_source;
 SELECT paragon_set_token(:admin);
 -- a literal JSON object where a permission belongs: claims passed to a short form
 SELECT paragon_allowed('{"sub": "x"}', 'events');
 SELECT paragon_visible('{"sub": "x"}', 'slack', NULL);
 
--- the superuser configures the key; auto now means token
+-- the superuser configures the key
 SET paragon.public_key = '-----BEGIN PUBLIC KEY-----
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA27slHP0jJ96X5kCq2tvl
 ko7vJItFKeM/dt40lRM3SXAhXxaMJIrYj5CppsbxvFdgwJHfdnbM9rGP6Kgu4wlf
