@@ -2,7 +2,10 @@
 -- boundary: the Connected User of a token (its sub), paragon_sub and the
 -- boundary checks paragon_user_allowed / paragon_user_visible
 --
+-- IF NOT EXISTS: earlier tests of the suite may have created it already.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS paragon_perm;
+RESET client_min_messages;
 
 -- explicit claims: every row of the table of the Connected User
 SELECT paragon_sub(NULL) IS NULL AS null_claims_give_null;
