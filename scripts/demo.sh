@@ -149,13 +149,13 @@ echo "=== writes: what each token may change"
 psql_app -v admin="$acme_admin" -v member="$acme_member" <<'SQL'
 BEGIN;
 SELECT paragon_set_token(:'admin', true) \gset
-\echo acme's unrestricted token plants a credential in globex:
+\echo 'acme''s unrestricted token plants a credential in globex:'
 SELECT try($$INSERT INTO credentials VALUES ('66666666-6666-6666-6666-666666666666', 'globex', 'salesforce', 'planted')$$) AS outcome;
 \echo ... moves one of its own credentials to globex:
 SELECT try($$UPDATE credentials SET connected_user = 'globex' WHERE label = 'acme: HubSpot'$$) AS outcome;
 \echo ... renames every globex credential (it sees none of them):
 SELECT try($$UPDATE credentials SET label = 'hijacked' WHERE connected_user = 'globex'$$) AS outcome;
-\echo ... adds a configuration under globex's credential, in its own name:
+\echo '... adds a configuration under globex''s credential, in its own name:'
 SELECT try($$INSERT INTO configurations (connected_user, credential_id, integration, external_id)
              VALUES ('acme', '44444444-4444-4444-4444-444444444444', 'salesforce', 'across')$$) AS outcome;
 COMMIT;
