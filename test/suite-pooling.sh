@@ -167,6 +167,30 @@ two_other=$(( TXNS - two_zero - two_bad - two_refused ))
 wrong=$((wrong + two_bad + two_other))
 total=$((total + TXNS))
 
+# without a pooler: a token given at connection start or by ALTER ROLE ...
+# SET lasts for the session, so it is refused; SET LOCAL in the same
+# connection still counts.  The library loads after the start-up value is
+# set (a placeholder until then), so this also runs the check hook's replay.
+direct() {	# role pgoptions sql
+	as_pg env PGOPTIONS="$2" "$bindir/psql" -X -q -At -F ' ' -h "$work" -U "$1" -d postgres -c "$3" 2>&1 || true
+}
+as_pg "$bindir/psql" -X -q -h "$work" -d postgres -v ON_ERROR_STOP=1 \
+	-c "CREATE ROLE app_role_token LOGIN" -c "GRANT SELECT ON creds TO app_role_token" \
+	-c "ALTER ROLE app_role_token SET paragon.token = '${tok[0]}'"
+startup_wrong=0
+check_direct() {	# what output pattern
+	if grep -q -- "$3" <<<"$2"; then echo "  $1: ok"; else echo "  $1: WRONG: $2"; startup_wrong=$((startup_wrong + 1)); fi
+}
+check_direct "token as a start-up option refused" \
+	"$(direct app "-c paragon.token=${tok[0]}" "SELECT count(*) FROM creds")" "paragon.token is set for the session"
+check_direct "token from ALTER ROLE ... SET refused" \
+	"$(direct app_role_token "" "SELECT count(*) FROM creds")" "paragon.token is set for the session"
+check_direct "SET LOCAL over a start-up token counts" \
+	"$(direct app "-c paragon.token=${tok[0]}" "BEGIN; SET LOCAL paragon.token = '${tok[3]}'; SELECT 'rows', count(*) FROM creds; COMMIT;")" "^rows 3$"
+check_direct "SET LOCAL before the library loads counts" \
+	"$(direct app "" "BEGIN; SET LOCAL paragon.token = '${tok[2]}'; SELECT 'rows', count(*) FROM creds; COMMIT;")" "^rows 2$"
+wrong=$((wrong + startup_wrong))
+
 echo "pooling: $total transactions by $((TOKEN_CLIENTS + 3)) clients over 4 server connections in ${secs}s"
 echo "  token clients (SET LOCAL): $tok_answers of $((TOKEN_CLIENTS * TXNS)) answers right"
 echo "  no token: $none_zero saw 0 rows, $none_refused refused (a session token left on the connection), $none_bad saw rows, $none_other other errors"
