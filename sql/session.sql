@@ -151,6 +151,11 @@ SELECT count(*) AS still_nothing FROM session_credentials;
 SET paragon.token = :member;
 SELECT count(*) FROM session_credentials;
 SELECT paragon_current_claims();
+-- class 28, as every refused token
+\set VERBOSITY sqlstate
+SELECT count(*) FROM session_credentials;
+SELECT paragon_set_token('not a token');
+\set VERBOSITY default
 RESET paragon.token;
 SELECT set_config('paragon.token', :member, false) IS NOT NULL AS set;
 SELECT paragon_allowed('credential:write', 'salesforce', '11111111-1111-1111-1111-111111111111');

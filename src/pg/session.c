@@ -281,7 +281,12 @@ assign_source(int newval, void *extra)
 	token_generation++;
 }
 
-/* token_find_gconf returns paragon.token's GUC record, which holds its stack. */
+/*
+ * token_find_gconf returns paragon.token's GUC record, which holds its
+ * stack.  The record, allocated when the setting is defined, stays at the
+ * same address for the life of the backend (the list of records may move,
+ * the records do not), so it is looked up once, at load.
+ */
 static struct config_generic *
 token_find_gconf(void)
 {
@@ -296,8 +301,17 @@ token_find_gconf(void)
 	n = GetNumConfigOptions();
 #endif
 	for (i = 0; i < n; i++)
-		if (strcmp(vars[i]->name, TOKEN_GUC) == 0)
-			return vars[i];
+	{
+		struct config_generic *found = vars[i];
+
+		if (strcmp(found->name, TOKEN_GUC) == 0)
+		{
+#if PG_VERSION_NUM >= 160000
+			pfree(vars);		/* a palloc'd copy since 16; the records stay */
+#endif
+			return found;
+		}
+	}
 	elog(ERROR, "setting \"%s\" not found", TOKEN_GUC);
 	pg_unreachable();
 }
