@@ -196,6 +196,10 @@ COMMIT;
 SET paragon.token = :member;
 SELECT count(*) FROM session_credentials;
 RESET paragon.token;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
 
 -- a refused token leaves no claims behind: in a transaction the refusal
@@ -240,9 +244,18 @@ SET paragon.token_lifetime = 'session';
 SET ROLE regress_paragon_user;
 SELECT paragon_set_token(:member, false);
 SELECT count(*) AS session_member_one FROM session_credentials;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
 SELECT count(*) AS parallel_session_one FROM session_credentials;
 SELECT regress_workers('SELECT count(*) FROM session_credentials') > 0 AS ran_in_workers;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
 -- a refused token keeps the earlier one (the failed statement undoes its
 -- SET) ...
 SELECT paragon_set_token(:expired, false);
@@ -252,11 +265,6 @@ SELECT paragon_clear_token();
 SELECT paragon_set_token(:expired, false);
 SELECT paragon_current_claims() AS no_claims;
 SELECT count(*) AS nothing FROM session_credentials;
-RESET parallel_setup_cost;
-RESET parallel_tuple_cost;
-RESET min_parallel_table_scan_size;
-RESET max_parallel_workers_per_gather;
-RESET parallel_leader_participation;
 
 -- verified claims hold only for the settings they were verified with
 SELECT paragon_set_token(:admin, false);
