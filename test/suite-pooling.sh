@@ -124,14 +124,14 @@ for i in $(seq 1 $TXNS); do
 done > "$bouncer/set-two.sql"
 chown postgres "$bouncer"/*.sql
 
-start=$(date +%s.%N)
+start=$(date +%s%N)
 pids=()
 for f in "$bouncer"/token-*.sql "$bouncer/none.sql" "$bouncer/set-one.sql" "$bouncer/set-two.sql"; do
 	bpsql -f "$f" > "${f%.sql}.out" 2> "${f%.sql}.err" &
 	pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p" || true; done
-secs=$(echo "$(date +%s.%N) - $start" | bc)
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
 wrong=0
 total=0
@@ -191,7 +191,7 @@ check_direct "SET LOCAL before the library loads counts" \
 	"$(direct app "" "BEGIN; SET LOCAL paragon.token = '${tok[2]}'; SELECT 'rows', count(*) FROM creds; COMMIT;")" "^rows 2$"
 wrong=$((wrong + startup_wrong))
 
-echo "pooling: $total transactions by $((TOKEN_CLIENTS + 3)) clients over 4 server connections in ${secs}s"
+echo "pooling: $total transactions by $((TOKEN_CLIENTS + 3)) clients over 4 server connections in ${ms} ms"
 echo "  token clients (SET LOCAL): $tok_answers of $((TOKEN_CLIENTS * TXNS)) answers right"
 echo "  no token: $none_zero saw 0 rows, $none_refused refused (a session token left on the connection), $none_bad saw rows, $none_other other errors"
 echo "  session SET + SELECT in one message: $one_refused of $TXNS refused, $one_rows answered"

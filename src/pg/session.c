@@ -423,14 +423,25 @@ token_current_hash(void)
 /*
  * token_scope_record, in the leader at each executor start, records in
  * paragon.token_scope the SHA-256 of paragon.token when its value ends
- * with the transaction, and "" otherwise.  That setting is serialized to
- * the statement's parallel workers with the others, so a worker honours
- * exactly the token its leader honours (token_lifetime_check): the hash
- * ties the verdict to the token it was made for.  It is set only when it
+ * with the transaction, and "" otherwise.  It is set only when it
  * changes, and for the transaction only (GUC_ACTION_LOCAL), so it never
- * outlives the value it judged.  Not in parallel mode, where settings
- * cannot change (and so neither can paragon.token since the outer
- * statement recorded its verdict).
+ * outlives the value it judged.
+ *
+ * Why a worker then decides exactly as its leader (token_lifetime_check):
+ * workers are launched only by an executor (Gather, Gather Merge), whose
+ * ExecutorStart ran this first; the leader's settings, paragon.token and
+ * paragon.token_scope among them (a PGC_SUSET setting with a non-default
+ * source is always serialized), are copied into the worker when it is
+ * launched; and between that ExecutorStart and the launch no setting can
+ * change inside a parallel plan.  So the worker sees the token the leader
+ * judged and the leader's verdict on it.  The hash ties the two together:
+ * should a token ever differ from the one judged, the worker refuses
+ * (fail closed) rather than trust a verdict made for another value.
+ * Nothing is recorded in parallel mode (a query run by a function inside
+ * a parallel query's leader), where settings cannot change, so the outer
+ * statement's record still holds.  An application role cannot forge the
+ * record: the setting is superuser-only, and a client's start-up value
+ * for it is refused when the library defines it.
  */
 static void
 token_scope_record(void)
