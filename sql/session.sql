@@ -179,6 +179,13 @@ SELECT count(*) FROM session_credentials;
 ROLLBACK;
 SELECT current_setting('paragon.token') = :admin AS rollback_keeps_the_earlier_set;
 RESET paragon.token;
+-- a function's SET clause scopes the token to the call: it counts there
+RESET ROLE;
+CREATE FUNCTION regress_member_count() RETURNS bigint LANGUAGE sql
+	SET paragon.token = :member AS 'SELECT count(*) FROM session_credentials';
+SET ROLE regress_paragon_user;
+SELECT regress_member_count() AS function_token_one;
+SELECT count(*) AS none_after_the_call FROM session_credentials;
 
 -- parallel workers decide as the leader does: they honour the transaction's
 -- token, and refuse a session token (the leader does not take part, so
@@ -291,4 +298,5 @@ SELECT paragon_current_claims() AS after_discard;
 
 DROP TABLE session_credentials;
 DROP FUNCTION regress_workers(text);
+DROP FUNCTION regress_member_count();
 DROP ROLE regress_paragon_user;
