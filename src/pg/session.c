@@ -126,7 +126,7 @@ static struct config_generic *token_gconf = NULL;
  */
 static uint64 token_generation = 1;
 
-/* the SHA-256 of paragon.token in hex, for token_generation hash_generation */
+/* the SHA-256 of paragon.token in hex, as of token_generation hash_generation */
 static char token_hash[PG_SHA256_DIGEST_LENGTH * 2 + 1];
 static uint64 hash_generation = 0;
 
