@@ -26,3 +26,11 @@ COMMENT ON FUNCTION @extschema@.paragon_clear_token() IS
 'Empties paragon.token for the session: the first call of a request where paragon.token_lifetime is session';
 COMMENT ON FUNCTION @extschema@.paragon_current_claims() IS
 'The session''s claims: paragon.token verified with the superuser''s settings, or the setting named by paragon.claims_setting; NULL when there are none';
+
+-- paragon_current_claims() gets the planner support function of the
+-- short forms (it changes nothing in a call without arguments): planning
+-- a query that reads the claims then loads the library, so the leader of
+-- a parallel query records its verdict on paragon.token before it
+-- launches workers.
+ALTER FUNCTION @extschema@.paragon_current_claims()
+	SUPPORT @extschema@.paragon_claims_support;

@@ -189,6 +189,22 @@ check_direct "SET LOCAL over a start-up token counts" \
 	"$(direct app "-c paragon.token=${tok[0]}" "BEGIN; SET LOCAL paragon.token = '${tok[3]}'; SELECT 'rows', count(*) FROM creds; COMMIT;")" "^rows 3$"
 check_direct "SET LOCAL before the library loads counts" \
 	"$(direct app "" "BEGIN; SET LOCAL paragon.token = '${tok[2]}'; SELECT 'rows', count(*) FROM creds; COMMIT;")" "^rows 2$"
+# parallel workers of a fresh backend (the library not loaded yet), on a
+# table without policies: the planner loads the library for a claims
+# function (its support function), so workers answer as the leader;
+# claims read only inside a PL/pgSQL function are an error, never a silent
+# answer on default settings
+as_pg "$bindir/psql" -X -q -h "$work" -d postgres -v ON_ERROR_STOP=1 -c "
+CREATE TABLE plain AS SELECT g FROM generate_series(1, 1000) g;
+GRANT SELECT ON plain TO app;
+CREATE FUNCTION sub_of() RETURNS text LANGUAGE plpgsql STABLE PARALLEL SAFE
+	AS 'BEGIN RETURN paragon_current_claims() ->> ''sub''; END';
+GRANT EXECUTE ON FUNCTION sub_of() TO app;"
+par="-c parallel_setup_cost=0 -c parallel_tuple_cost=0 -c min_parallel_table_scan_size=0 -c parallel_leader_participation=off"
+check_direct "fresh backend, parallel workers read the claims" \
+	"$(direct app "$par" "BEGIN; SET LOCAL paragon.token = '${tok[4]}'; SELECT 'rows', count(*) FROM plain WHERE paragon_current_claims() ->> 'sub' = 'u4'; COMMIT;")" "^rows 1000$"
+check_direct "fresh backend, claims read only in a worker's PL/pgSQL: an error" \
+	"$(direct app "$par" "BEGIN; SET LOCAL paragon.token = '${tok[4]}'; SELECT 'rows', count(*) FROM plain WHERE sub_of() = 'u4'; COMMIT;")" "session claims cannot be read in this parallel worker"
 wrong=$((wrong + startup_wrong))
 
 echo "pooling: $total transactions by $((TOKEN_CLIENTS + 3)) clients over 4 server connections in ${ms} ms"

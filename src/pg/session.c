@@ -121,6 +121,13 @@ static char *token_scope = NULL;
 static struct config_generic *token_gconf = NULL;
 
 /*
+ * A parallel worker that loaded this library itself, after restoring its
+ * leader's state: the leader had not loaded it when it launched the
+ * worker, so it recorded no verdict on the token (token_scope_record).
+ */
+static bool worker_loaded_late = false;
+
+/*
  * Bumped by every change of paragon.token and of the settings it is
  * verified with: verified claims are valid for one generation.
  */
@@ -366,6 +373,7 @@ paragon_session_init(void)
 	MarkGUCPrefixReserved("paragon");
 
 	token_gconf = token_find_gconf();
+	worker_loaded_late = IsParallelWorker() && !InitializingParallelWorker;
 	prev_executor_start = ExecutorStart_hook;
 	ExecutorStart_hook = token_executor_start;
 }
@@ -436,7 +444,12 @@ token_current_hash(void)
  * change inside a parallel plan.  So the worker sees the token the leader
  * judged and the leader's verdict on it.  The hash ties the two together:
  * should a token ever differ from the one judged, the worker refuses
- * (fail closed) rather than trust a verdict made for another value.
+ * (fail closed) rather than trust a verdict made for another value.  The
+ * functions that read claims carry a planner support function, so the
+ * leader loads the library (and installs this hook) while it plans the
+ * query; should a worker still load it first (claims read only inside a
+ * PL/pgSQL function run by the worker, say), reading claims there raises
+ * an error (worker_loaded_late) rather than guess.
  * Nothing is recorded in parallel mode (a query run by a function inside
  * a parallel query's leader), where settings cannot change, so the outer
  * statement's record still holds.  An application role cannot forge the
@@ -698,8 +711,22 @@ token_policy(void)
 static const pp_policy *
 session_policy(void)
 {
-	ClaimsSource source = effective_source();
+	ClaimsSource source;
 	const char *text;
+
+	/*
+	 * A worker that loaded the library itself could not apply its leader's
+	 * paragon.* values (PostgreSQL refuses to set them during a parallel
+	 * operation, with a warning), and has no verdict on the token: any
+	 * answer would come from defaults.
+	 */
+	if (worker_loaded_late)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("session claims cannot be read in this parallel worker"),
+				 errdetail("The leader had not loaded paragon_perm when it started the parallel query, so the worker did not receive the paragon.* settings."),
+				 errhint("Load the library at server start (shared_preload_libraries = 'paragon_perm') or in every session (session_preload_libraries).")));
+	source = effective_source();
 
 	if (source == CLAIMS_SOURCE_TOKEN)
 		return token_policy();
