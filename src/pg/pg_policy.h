@@ -75,6 +75,7 @@ extern void paragon_jansson_init(void);
 
 /* session.c */
 extern void paragon_session_init(void);
+extern void paragon_session_invalidate(void);
 
 /* store.c */
 extern SharedPolicy *paragon_store_acquire(Datum raw, const char *data, Size len,

@@ -267,25 +267,36 @@ check_token(char **newval, void **extra, GucSource source)
 	return true;
 }
 
+/*
+ * paragon_session_invalidate makes the next read verify and compile the
+ * session's claims again: the assign hook of paragon.token and of every
+ * setting the token is verified with calls it.
+ */
+void
+paragon_session_invalidate(void)
+{
+	token_generation++;
+}
+
 /* assign_token_input notes that the token or a setting it is verified with changed. */
 static void
 assign_token_input(const char *newval, void *extra)
 {
-	token_generation++;
+	paragon_session_invalidate();
 }
 
 /* assign_leeway is assign_token_input for the integer paragon.leeway. */
 static void
 assign_leeway(int newval, void *extra)
 {
-	token_generation++;
+	paragon_session_invalidate();
 }
 
 /* assign_source is assign_token_input for the enum settings. */
 static void
 assign_source(int newval, void *extra)
 {
-	token_generation++;
+	paragon_session_invalidate();
 }
 
 /*
