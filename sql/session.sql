@@ -76,7 +76,7 @@ BEGIN;
 SET LOCAL paragon.token = :member;
 SELECT paragon_current_claims();
 ROLLBACK;
--- the superuser configures the key; auto then means token
+-- the superuser configures the key
 SET paragon.public_key = '-----BEGIN PUBLIC KEY-----
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA27slHP0jJ96X5kCq2tvl
 ko7vJItFKeM/dt40lRM3SXAhXxaMJIrYj5CppsbxvFdgwJHfdnbM9rGP6Kgu4wlf
@@ -87,8 +87,7 @@ P0eXsIg2Zdh7AuIILaxKIdzQqkFxbGqTP8BtLnjhWjesRlspF80hFw5BgXlp+Z/Z
 GQIDAQAB
 -----END PUBLIC KEY-----';
 SET paragon.audience = 'useparagon.com/proj-1';
-SET paragon.claims_source = 'auto';
-SELECT paragon_current_claims() IS NULL AS auto_means_token_no_token_yet;
+SELECT paragon_current_claims() IS NULL AS no_token_yet;
 
 CREATE ROLE regress_paragon_user;
 CREATE TABLE session_credentials (id uuid PRIMARY KEY, integration text NOT NULL);
