@@ -116,7 +116,7 @@ show() {	# title token
 	echo "=== $1"
 	psql_app -v token="$2" <<'SQL'
 BEGIN;
-SELECT paragon_set_token(:'token', true) \gset
+SET LOCAL paragon.token = :'token';
 SELECT paragon_sub() AS "token for (its sub)";
 \echo credentials this token sees, and its permissions on each:
 SELECT label, integration,
@@ -148,7 +148,7 @@ echo
 echo "=== writes: what each token may change"
 psql_app -v admin="$acme_admin" -v member="$acme_member" <<'SQL'
 BEGIN;
-SELECT paragon_set_token(:'admin', true) \gset
+SET LOCAL paragon.token = :'admin';
 \echo 'acme''s unrestricted token plants a credential in globex:'
 SELECT try($$INSERT INTO credentials VALUES ('66666666-6666-6666-6666-666666666666', 'globex', 'salesforce', 'planted')$$) AS outcome;
 \echo ... moves one of its own credentials to globex:
@@ -160,7 +160,7 @@ SELECT try($$INSERT INTO configurations (connected_user, credential_id, integrat
              VALUES ('acme', '44444444-4444-4444-4444-444444444444', 'salesforce', 'across')$$) AS outcome;
 COMMIT;
 BEGIN;
-SELECT paragon_set_token(:'member', true) \gset
+SET LOCAL paragon.token = :'member';
 \echo the acme member edits its configuration team-a (config:write there):
 SELECT try($$UPDATE configurations SET external_id = 'team-a' WHERE external_id = 'team-a'$$) AS outcome;
 \echo ... disconnects the Salesforce credential it can see (no credential:write on it):
@@ -176,7 +176,7 @@ echo
 echo "=== a forged claim is ignored: the app role sets request.jwt.claims and paragon.public_key"
 psql_app -v token="$acme_member" <<'SQL'
 BEGIN;
-SELECT paragon_set_token(:'token', true) \gset
+SET LOCAL paragon.token = :'token';
 SET LOCAL request.jwt.claims = '{"sub": "globex"}';
 SELECT paragon_sub() AS "still the token's sub", count(*) AS credentials_seen FROM credentials;
 SELECT try($$SET paragon.public_key = 'attacker key'$$) AS outcome;
