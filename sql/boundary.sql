@@ -132,6 +132,17 @@ SELECT paragon_sub() AS member_sub,
        paragon_user_allowed('admin', 'credential:write', 'salesforce', '11111111-1111-1111-1111-111111111111'::uuid) AS member_other_user;
 COMMIT;
 SELECT paragon_sub() IS NULL AS transaction_scope_ended;
+-- the token in paragon.token, verified where paragon_sub reads it; a
+-- token that fails verification is an error, not an absent Connected User
+BEGIN;
+SET LOCAL paragon.token = :member;
+SELECT paragon_sub() AS sub_of_paragon_token,
+       paragon_user_visible('m1', 'salesforce') AS own_rows,
+       paragon_user_visible('admin', 'salesforce') AS other_users_rows;
+SET LOCAL paragon.token = 'not.a.token';
+SELECT paragon_sub();
+ROLLBACK;
+SELECT paragon_sub() IS NULL AS local_token_gone;
 RESET paragon.claims_source;
 RESET paragon.public_key;
 RESET paragon.audience;
