@@ -53,25 +53,6 @@ claims_policy(FunctionCallInfo fcinfo)
 	return paragon_policy_for_arg(fcinfo, 0);
 }
 
-/*
- * TEXT_AND_UUID_FORMS defines the two C functions of one SQL question, one
- * for a text credential and one for a uuid credential (the install scripts
- * name both), each a call of the question's common function.
- */
-#define TEXT_AND_UUID_FORMS(text_fn, uuid_fn, common) \
-PG_FUNCTION_INFO_V1(text_fn); \
-Datum \
-text_fn(PG_FUNCTION_ARGS) \
-{ \
-	return common(fcinfo, false); \
-} \
-PG_FUNCTION_INFO_V1(uuid_fn); \
-Datum \
-uuid_fn(PG_FUNCTION_ARGS) \
-{ \
-	return common(fcinfo, true); \
-}
-
 /* allowed_common answers paragon_allowed for a text or uuid credential. */
 static inline Datum
 allowed_common(FunctionCallInfo fcinfo, bool cred_is_uuid)
