@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * policy.c
+ * builder.c
  *	  The policy compiler: turns the events of a claims walk into a
  *	  compiled pp_policy, validating every key and value on the way.
  *
@@ -17,7 +17,7 @@
  * parent, so the frame stack is bounded whatever the JSON nesting:
  * anything deeper is an error and is skipped, not walked.
  *
- * src/core/policy.c
+ * src/core/builder.c
  *
  *-------------------------------------------------------------------------
  */
