@@ -21,78 +21,11 @@
  *
  *-------------------------------------------------------------------------
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "pp_builder.h"
 #include "pp_int.h"
-
-typedef enum frame_kind
-{
-	FRAME_ROOT,					/* the claims object */
-	FRAME_SCOPES,				/* an object of scope keys */
-	FRAME_ARRAY					/* a permission array */
-} frame_kind;
-
-/* What the next value reported will be. */
-typedef enum slot_kind
-{
-	SLOT_CLAIMS,				/* the whole document */
-	SLOT_PERMISSIONS,			/* the permissions claim */
-	SLOT_SUB,					/* the claims root's "sub" */
-	SLOT_SCOPE,					/* the value of a scope key */
-	SLOT_PERM					/* an element of a permission array */
-} slot_kind;
-
-typedef struct frame
-{
-	frame_kind	kind;
-	int			level;			/* level of the scope owning this object */
-	uint32_t	ids[PP_MAX_DEPTH];	/* ids of the path down to here */
-	/* the pending scope key (FRAME_SCOPES) or the array's key (FRAME_ARRAY) */
-	int			key_level;
-	uint32_t	key_id;
-	const char *key;
-	uint32_t	key_len;
-	/* FRAME_ARRAY */
-	uint16_t	perms;
-	uint32_t	nelems;
-	bool		bad;
-} frame;
-
-/* One step of the JSON path: an object key or an array index. */
-typedef struct path_seg
-{
-	const char *key;			/* NULL for an index */
-	size_t		len;
-	uint32_t	index;
-} path_seg;
-
-#define MAX_FRAMES	8
-#define MAX_SEGS	8
-
-struct pp_builder
-{
-	pp_allocator alloc;
-	bool		collect_all;
-	bool		lint_lookalikes;	/* a look-alike of the claim is an error */
-	bool		stopped;
-	bool		seen_root;
-	bool		in_string_claim;	/* walking a permissions claim parsed from a string */
-	slot_kind	slot;
-	frame		frames[MAX_FRAMES];
-	int			nframes;
-	path_seg	segs[MAX_SEGS];
-	int			nsegs;
-	pp_error   *errors;
-	pp_error  **errors_tail;
-	int			nerrors;
-	pp_policy  *policy;
-};
-
-static const char *const type_names[] = {
-	"null", "a boolean", "a number", "a string", "an array", "an object"
-};
 
 /* A block of the string arena; blocks never move, so pointers stay valid. */
 struct pp_chunk
@@ -125,169 +58,6 @@ strings_add(pp_policy *p, const char *s, size_t len)
 	out[len] = '\0';
 	c->used += len + 1;
 	return out;
-}
-
-/* escape_into appends JSON-escaped text to buf (which may be NULL to measure). */
-static size_t
-escape_into(char *buf, const char *s, size_t len)
-{
-	size_t		n = 0;
-	size_t		i;
-
-	for (i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-
-		if (c == '"' || c == '\\')
-		{
-			if (buf)
-			{
-				buf[n] = '\\';
-				buf[n + 1] = (char) c;
-			}
-			n += 2;
-		}
-		else if (c < 0x20 || c == 0x7f)
-		{
-			if (buf)
-				snprintf(buf + n, 7, "\\u%04x", c);
-			n += 6;
-		}
-		else
-		{
-			if (buf)
-				buf[n] = (char) c;
-			n++;
-		}
-	}
-	return n;
-}
-
-/*
- * A key longer than QUOTE_MAX bytes is cut to QUOTE_CUT bytes (at a
- * character boundary) where a message or a path quotes it, so that a
- * megabyte key does not become a megabyte error; the path says how long
- * the key was.
- */
-#define QUOTE_MAX	128
-#define QUOTE_CUT	100
-
-/* quote_len is how many bytes of a key of len bytes are quoted. */
-static size_t
-quote_len(const char *s, size_t len)
-{
-	size_t		n = QUOTE_CUT;
-
-	if (len <= QUOTE_MAX)
-		return len;
-	/* do not end inside a UTF-8 sequence: back up to a lead byte */
-	while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
-		n--;
-	return n;
-}
-
-/* escaped returns a NUL-terminated, escaped copy of s for messages, cut if long. */
-static char *
-escaped(pp_builder *b, const char *s, size_t len)
-{
-	size_t		qlen = quote_len(s, len);
-	size_t		n = escape_into(NULL, s, qlen);
-	char	   *out = pp_alloc(&b->alloc, n + 4);
-
-	escape_into(out, s, qlen);
-	if (qlen < len)
-		memcpy(out + n, "...", 3), n += 3;
-	out[n] = '\0';
-	return out;
-}
-
-/* format_path renders the current JSON path as $."a"."b"[2]. */
-static char *
-format_path(pp_builder *b)
-{
-	size_t		n = 1;
-	char	   *out;
-	char	   *o;
-	int			i;
-
-	for (i = 0; i < b->nsegs; i++)
-		n += b->segs[i].key ?
-			3 + escape_into(NULL, b->segs[i].key, quote_len(b->segs[i].key, b->segs[i].len)) + 40 :
-			12;
-	out = pp_alloc(&b->alloc, n + 1);
-	o = out;
-	*o++ = '$';
-	for (i = 0; i < b->nsegs; i++)
-	{
-		if (b->segs[i].key)
-		{
-			size_t		qlen = quote_len(b->segs[i].key, b->segs[i].len);
-
-			*o++ = '.';
-			*o++ = '"';
-			o += escape_into(o, b->segs[i].key, qlen);
-			*o++ = '"';
-			/* a cut key: say so, and how long it was */
-			if (qlen < b->segs[i].len)
-				o += snprintf(o, 40, "...(%zu bytes)", b->segs[i].len);
-		}
-		else
-			o += snprintf(o, 12, "[%u]", b->segs[i].index);
-	}
-	*o = '\0';
-	return out;
-}
-
-/*
- * add_error records an error at the current path; fmt holds at most one
- * %s, filled with arg.  Returns what the walk must do next: stop in
- * first-error mode, otherwise skip the offending value.
- */
-static pp_walk
-add_error(pp_builder *b, pp_errcode code, const char *hint,
-		  const char *fmt, const char *arg)
-{
-	pp_error   *e;
-	size_t		n;
-
-	if (b->nerrors >= PP_MAX_ERRORS)
-	{
-		b->stopped = true;
-		return PP_WALK_STOP;
-	}
-	e = pp_alloc0(&b->alloc, sizeof(pp_error));
-	e->code = code;
-	e->path = format_path(b);
-	n = strlen(fmt) + (arg ? strlen(arg) : 0) + 1;
-	e->message = pp_alloc(&b->alloc, n);
-	snprintf(e->message, n, fmt, arg ? arg : "");
-	if (hint)
-	{
-		e->hint = pp_alloc(&b->alloc, strlen(hint) + 1);
-		strcpy(e->hint, hint);
-	}
-	*b->errors_tail = e;
-	b->errors_tail = &e->next;
-	b->nerrors++;
-	if (!b->collect_all)
-	{
-		b->stopped = true;
-		return PP_WALK_STOP;
-	}
-	return PP_WALK_SKIP;
-}
-
-/* add_error_key is add_error with the escaped key as the argument. */
-static pp_walk
-add_error_key(pp_builder *b, pp_errcode code, const char *hint,
-			  const char *fmt, const char *key, size_t len)
-{
-	char	   *arg = escaped(b, key, len);
-	pp_walk		w = add_error(b, code, hint, fmt, arg);
-
-	/* add_error copied it into the message */
-	pp_free(&b->alloc, arg);
-	return w;
 }
 
 /* push_seg appends a step to the JSON path. */
@@ -532,7 +302,7 @@ pp_ev_object_begin(pp_builder *b)
 	{
 		case SLOT_CLAIMS:
 			if (b->seen_root)
-				return add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a single JSON value%s", NULL);
+				return pp_add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a single JSON value%s", NULL);
 			b->seen_root = true;
 			nf = push_frame(b, FRAME_ROOT);
 			return PP_WALK_CONTINUE;
@@ -565,7 +335,7 @@ pp_ev_object_begin(pp_builder *b)
 			f->bad = true;
 			push_seg(b, NULL, 0, f->nelems);
 			{
-				pp_walk		w = add_error(b, PP_ERR_CLAIMS, NULL,
+				pp_walk		w = pp_add_error(b, PP_ERR_CLAIMS, NULL,
 										  "permission must be a string, not an object%s", NULL);
 
 				if (w == PP_WALK_SKIP)
@@ -606,7 +376,7 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 			(len >= 11 && memcmp(key, "credential:", 11) == 0) ||
 			(len >= 14 && memcmp(key, "configuration:", 14) == 0))
 		{
-			w = add_error_key(b, PP_ERR_CLAIMS,
+			w = pp_add_error_key(b, PP_ERR_CLAIMS,
 							  "Scopes belong inside the \"" PP_PERMISSIONS_CLAIM "\" claim; pass the whole token payload as the claims.",
 							  "scope \"%s\" found at the top level of the claims", key, len);
 			b->nsegs--;
@@ -620,7 +390,7 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 		}
 		if (b->lint_lookalikes && pp_claim_lookalike(key, len))
 		{
-			w = add_error_key(b, PP_ERR_CLAIMS,
+			w = pp_add_error_key(b, PP_ERR_CLAIMS,
 							  "Evaluation reads only \"" PP_PERMISSIONS_CLAIM "\" and ignores this claim, so its permissions restrict nothing; spell the claim name exactly.",
 							  "claim \"%s\" is ignored: it looks like the permissions claim \"" PP_PERMISSIONS_CLAIM "\" but is not it",
 							  key, len);
@@ -639,7 +409,7 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 
 		snprintf(msg, sizeof(msg), "scope key of %zu bytes exceeds %d bytes%%s",
 				 len, PP_MAX_SELECTOR_LEN);
-		w = add_error(b, PP_ERR_LIMIT, "Shorten the integration name, credential ID or External ID.",
+		w = pp_add_error(b, PP_ERR_LIMIT, "Shorten the integration name, credential ID or External ID.",
 					  msg, NULL);
 		b->nsegs--;
 		return w;
@@ -649,14 +419,14 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 		char		limit[64];
 
 		snprintf(limit, sizeof(limit), "%d", PP_MAX_RULES);
-		w = add_error(b, PP_ERR_LIMIT, NULL, "claims hold more than %s scopes", limit);
+		w = pp_add_error(b, PP_ERR_LIMIT, NULL, "claims hold more than %s scopes", limit);
 		b->nsegs--;
 		return w;
 	}
 	msg = pp_scope_parse(key, len, &sc, &hint);
 	if (msg != NULL)
 	{
-		w = add_error_key(b, PP_ERR_CLAIMS, hint, msg, key, len);
+		w = pp_add_error_key(b, PP_ERR_CLAIMS, hint, msg, key, len);
 		b->nsegs--;
 		return w;
 	}
@@ -666,7 +436,7 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 
 		snprintf(buf, sizeof(buf), "%s scope nested in %s scope%%s",
 				 pp_level_name(sc.level), pp_level_name(f->level));
-		w = add_error(b, PP_ERR_CLAIMS,
+		w = pp_add_error(b, PP_ERR_CLAIMS,
 					  "A nested scope must be narrower: integration, then credential, then configuration.",
 					  buf, NULL);
 		b->nsegs--;
@@ -678,7 +448,7 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 	pending_ids(f, ids);
 	if (pp_tab3_get(&b->policy->node_index, ids[0], ids[1], ids[2]) >= 0)
 	{
-		w = add_error_key(b, PP_ERR_CLAIMS,
+		w = pp_add_error_key(b, PP_ERR_CLAIMS,
 						  "Two keys of one object name the same scope (for example two spellings of one UUID); keep one.",
 						  "duplicate scope \"%s\"", key, len);
 		b->nsegs--;
@@ -718,8 +488,8 @@ scope_value_error(pp_builder *b, pp_jtype type)
 
 	snprintf(buf, sizeof(buf),
 			 "scope \"%%s\" must be true, false, an array of permissions or an object, not %s",
-			 type_names[type]);
-	w = add_error_key(b, PP_ERR_CLAIMS, NULL, buf,
+			 pp_jtype_name(type));
+	w = pp_add_error_key(b, PP_ERR_CLAIMS, NULL, buf,
 					  f->key, f->key_len);
 	if (w == PP_WALK_SKIP)
 		value_done(b);
@@ -734,8 +504,8 @@ permissions_type_error(pp_builder *b, pp_jtype type)
 	pp_walk		w;
 
 	snprintf(buf, sizeof(buf), "permissions claim must be a JSON object, not %s%s%%s",
-			 b->in_string_claim ? "a string holding " : "", type_names[type]);
-	w = add_error(b, PP_ERR_CLAIMS,
+			 b->in_string_claim ? "a string holding " : "", pp_jtype_name(type));
+	w = pp_add_error(b, PP_ERR_CLAIMS,
 				  "Set \"" PP_PERMISSIONS_CLAIM "\" to an object of scopes, such as {\"integration:*\": true}.",
 				  buf, NULL);
 	if (w == PP_WALK_SKIP)
@@ -753,8 +523,8 @@ perm_type_error(pp_builder *b, pp_jtype type)
 
 	f->bad = true;
 	push_seg(b, NULL, 0, f->nelems);
-	snprintf(buf, sizeof(buf), "permission must be a string, not %s%%s", type_names[type]);
-	w = add_error(b, PP_ERR_CLAIMS, NULL, buf, NULL);
+	snprintf(buf, sizeof(buf), "permission must be a string, not %s%%s", pp_jtype_name(type));
+	w = pp_add_error(b, PP_ERR_CLAIMS, NULL, buf, NULL);
 	if (w == PP_WALK_SKIP)
 		value_done(b);
 	return w;
@@ -772,7 +542,7 @@ pp_ev_array_begin(pp_builder *b)
 	switch (b->slot)
 	{
 		case SLOT_CLAIMS:
-			return add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a JSON object, not an array%s", NULL);
+			return pp_add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a JSON object, not an array%s", NULL);
 		case SLOT_SUB:
 			sub_seen(b, PP_JSON_ARRAY);
 			return PP_WALK_SKIP;
@@ -823,7 +593,7 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 	switch (b->slot)
 	{
 		case SLOT_CLAIMS:
-			return add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a JSON object, not a string%s", NULL);
+			return pp_add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a JSON object, not a string%s", NULL);
 		case SLOT_PERMISSIONS:
 			if (b->in_string_claim)
 				return permissions_type_error(b, PP_JSON_STRING);
@@ -854,7 +624,7 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 				if (f->nelems++ > PP_MAX_ARRAY_LEN)
 					return PP_WALK_CONTINUE;
 				snprintf(limit, sizeof(limit), "%d", PP_MAX_ARRAY_LEN);
-				w = add_error(b, PP_ERR_LIMIT, NULL, "permission array exceeds %s elements", limit);
+				w = pp_add_error(b, PP_ERR_LIMIT, NULL, "permission array exceeds %s elements", limit);
 				return w == PP_WALK_SKIP ? PP_WALK_CONTINUE : w;
 			}
 			perm = pp_perm_lookup(s, len);
@@ -862,7 +632,7 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 			{
 				f->bad = true;
 				push_seg(b, NULL, 0, f->nelems);
-				w = add_error_key(b, PP_ERR_CLAIMS,
+				w = pp_add_error_key(b, PP_ERR_CLAIMS,
 								  "Permissions are credential:write, config:write, settings:read, settings:write, metadata:read, metadata:write, proxy-api, events and workflows.",
 								  "unrecognized permission \"%s\"", s, len);
 				if (w == PP_WALK_SKIP)
@@ -891,8 +661,8 @@ pp_ev_scalar(pp_builder *b, pp_jtype type, bool boolval)
 			{
 				char		buf[80];
 
-				snprintf(buf, sizeof(buf), "claims must be a JSON object, not %s%%s", type_names[type]);
-				return add_error(b, PP_ERR_CLAIMS, NULL, buf, NULL);
+				snprintf(buf, sizeof(buf), "claims must be a JSON object, not %s%%s", pp_jtype_name(type));
+				return pp_add_error(b, PP_ERR_CLAIMS, NULL, buf, NULL);
 			}
 		case SLOT_PERMISSIONS:
 			return permissions_type_error(b, type);
@@ -931,7 +701,7 @@ pp_ev_json_error(pp_builder *b, const char *what)
 {
 	if (b->stopped)
 		return;
-	if (add_error(b, PP_ERR_JSON,
+	if (pp_add_error(b, PP_ERR_JSON,
 				  "The claim must be a JSON object, or a string holding the text of one.",
 				  "permissions claim is a string that is not valid JSON: %s", what) == PP_WALK_SKIP)
 		value_done(b);
@@ -1145,13 +915,6 @@ pp_jtype
 pp_policy_sub_type(const pp_policy *p)
 {
 	return p->sub_type;
-}
-
-/* pp_jtype_name names a JSON type as messages do ("a number"). */
-const char *
-pp_jtype_name(pp_jtype type)
-{
-	return type_names[type];
 }
 
 /* pp_policy_rule_count returns the number of scope keys compiled. */
