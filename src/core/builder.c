@@ -170,35 +170,6 @@ pp_builder_new(const pp_allocator *alloc, bool collect_all)
 	return b;
 }
 
-/* dict_place puts entry i of a dictionary into a free slot of its table. */
-static void
-dict_place(pp_dict *d, uint32_t i)
-{
-	const pp_dict_entry *e = &d->entries[i];
-	uint32_t	j = e->hash & d->mask;
-	pp_dict_slot *sl;
-
-	while (d->slots[j].id != 0)
-		j = (j + 1) & d->mask;
-	sl = &d->slots[j];
-	if (e->len <= PP_DICT_INLINE)
-		memcpy(sl->key, e->s, e->len);
-	sl->hash = e->hash;
-	sl->length = PP_DICT_LENGTH(e->len, e->isuuid);
-	sl->id = i + 1;
-}
-
-/* dict_slot_of returns the slot that holds entry i of a dictionary. */
-static pp_dict_slot *
-dict_slot_of(pp_dict *d, uint32_t i)
-{
-	uint32_t	j = d->entries[i].hash & d->mask;
-
-	while (d->slots[j].id != i + 1)
-		j = (j + 1) & d->mask;
-	return &d->slots[j];
-}
-
 /* intern returns the id of a scope's selector, adding it to its dictionary. */
 static uint32_t
 intern(pp_policy *p, const pp_scope *sc)
@@ -207,7 +178,6 @@ intern(pp_policy *p, const pp_scope *sc)
 	const unsigned char *s = sc->isuuid ? sc->uuid : (const unsigned char *) sc->sel;
 	size_t		len = sc->isuuid ? 16 : sc->sel_len;
 	uint32_t	id;
-	pp_dict_entry *e;
 
 	if (sc->wildcard)
 		return PP_ID_WILDCARD;
@@ -215,41 +185,9 @@ intern(pp_policy *p, const pp_scope *sc)
 	if (id != PP_ID_NONE)
 		return id;
 
-	if (d->nentries == d->maxentries)
-	{
-		uint32_t	newmax = d->maxentries ? d->maxentries * 2 : 8;
-		pp_dict_entry *n = pp_alloc(&p->alloc, sizeof(pp_dict_entry) * newmax);
-
-		if (d->nentries)
-			memcpy(n, d->entries, sizeof(pp_dict_entry) * d->nentries);
-		pp_free(&p->alloc, d->entries);
-		d->entries = n;
-		d->maxentries = newmax;
-	}
-	e = &d->entries[d->nentries];
-	e->s = (const unsigned char *) strings_add(p, (const char *) s, len);
-	e->len = (uint32_t) len;
-	e->hash = (uint32_t) pp_hash_bytes(s, len, sc->isuuid);
-	e->isuuid = sc->isuuid;
-	d->nentries++;
-
-	/* rebuild the slots when half full; otherwise insert */
-	if (2 * d->nentries > d->mask + 1 || d->slots == NULL)
-	{
-		uint32_t	slots = 16;
-		uint32_t	i;
-
-		while (slots < 2 * d->nentries)
-			slots <<= 1;
-		pp_free(&p->alloc, d->slots);
-		d->slots = pp_alloc0(&p->alloc, sizeof(pp_dict_slot) * slots);
-		d->mask = slots - 1;
-		for (i = 0; i < d->nentries; i++)
-			dict_place(d, i);
-	}
-	else
-		dict_place(d, d->nentries - 1);
-	return d->nentries - 1 + PP_ID_FIRST;
+	return pp_dict_add(d, &p->alloc,
+					   (const unsigned char *) strings_add(p, (const char *) s, len),
+					   len, sc->isuuid);
 }
 
 /* add_node records a scope key of the claims. */
@@ -801,7 +739,7 @@ build_solos(pp_policy *p)
 				others++;
 		}
 		if (exact >= 0 && others == 0)
-			dict_slot_of(&p->dict[exact], n->ids[exact] - PP_ID_FIRST)->solo = i + 1;
+			pp_dict_slot_of(&p->dict[exact], n->ids[exact] - PP_ID_FIRST)->solo = i + 1;
 	}
 }
 
@@ -817,16 +755,7 @@ build_filters(pp_policy *p)
 	int			l;
 
 	for (l = 0; l < PP_MAX_DEPTH; l++)
-	{
-		pp_dict    *d = &p->dict[l];
-
-		pp_bloom_init(&d->filter, &p->alloc, d->nentries);
-		if (d->filter.words != NULL)
-			for (i = 0; i < d->nentries; i++)
-				pp_bloom_add(&d->filter, pp_hash_bytes(d->entries[i].s,
-													   d->entries[i].len,
-													   d->entries[i].isuuid));
-	}
+		pp_dict_build_filter(&p->dict[l], &p->alloc);
 	pp_bloom_init(&p->node_index.filter, &p->alloc, p->node_index.count);
 	if (p->node_index.filter.words != NULL)
 		for (i = 0; i <= p->node_index.mask; i++)
@@ -932,11 +861,7 @@ pp_policy_free(pp_policy *p)
 	int			l;
 
 	for (l = 0; l < PP_MAX_DEPTH; l++)
-	{
-		pp_free(&a, p->dict[l].entries);
-		pp_free(&a, p->dict[l].slots);
-		pp_bloom_free(&p->dict[l].filter, &a);
-	}
+		pp_dict_free(&p->dict[l], &a);
 	pp_free(&a, p->nodes);
 	pp_free(&a, p->node_info);
 	pp_tab3_free(&p->node_index, &a);

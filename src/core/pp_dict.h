@@ -164,4 +164,11 @@ pp_dict_lookup(const pp_dict *d, const unsigned char *s, size_t len,
 	return sl != NULL ? sl->id - 1 + PP_ID_FIRST : PP_ID_NONE;
 }
 
+/* dict.c */
+extern uint32_t pp_dict_add(pp_dict *d, const pp_allocator *a,
+							const unsigned char *s, size_t len, bool isuuid);
+extern pp_dict_slot *pp_dict_slot_of(pp_dict *d, uint32_t i);
+extern void pp_dict_build_filter(pp_dict *d, const pp_allocator *a);
+extern void pp_dict_free(pp_dict *d, const pp_allocator *a);
+
 #endif							/* PP_DICT_H */
