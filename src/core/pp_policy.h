@@ -66,4 +66,7 @@ struct pp_policy
 	struct pp_chunk *chunks;	/* arena of key texts and selectors */
 };
 
+/* index.c */
+extern void pp_policy_index(pp_policy *p);
+
 #endif							/* PP_POLICY_H */
