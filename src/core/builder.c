@@ -27,39 +27,6 @@
 #include "pp_builder.h"
 #include "pp_int.h"
 
-/* A block of the string arena; blocks never move, so pointers stay valid. */
-struct pp_chunk
-{
-	struct pp_chunk *next;
-	size_t		used;
-	size_t		size;
-	char		data[];
-};
-
-/* strings_add copies bytes (NUL-terminated) into the policy's string arena. */
-static const char *
-strings_add(pp_policy *p, const char *s, size_t len)
-{
-	struct pp_chunk *c = p->chunks;
-	char	   *out;
-
-	if (c == NULL || c->used + len + 1 > c->size)
-	{
-		size_t		size = len + 1 > 4000 ? len + 1 : 4000;
-
-		c = pp_alloc(&p->alloc, sizeof(struct pp_chunk) + size);
-		c->next = p->chunks;
-		c->used = 0;
-		c->size = size;
-		p->chunks = c;
-	}
-	out = c->data + c->used;
-	memcpy(out, s, len);
-	out[len] = '\0';
-	c->used += len + 1;
-	return out;
-}
-
 /* push_seg appends a step to the JSON path. */
 static void
 push_seg(pp_builder *b, const char *key, size_t len, uint32_t index)
@@ -154,69 +121,14 @@ pp_builder *
 pp_builder_new(const pp_allocator *alloc, bool collect_all)
 {
 	pp_builder *b = pp_alloc0(alloc, sizeof(pp_builder));
-	pp_policy  *p;
 
 	b->alloc = *alloc;
 	b->collect_all = collect_all;
 	b->errors_tail = &b->errors;
 	b->slot = SLOT_CLAIMS;
 
-	p = pp_alloc0(alloc, sizeof(pp_policy));
-	p->alloc = *alloc;
-	p->maxnodes = 16;
-	p->nodes = pp_alloc(alloc, sizeof(pp_node) * p->maxnodes);
-	pp_tab3_init(&p->node_index, alloc, 16);
-	b->policy = p;
+	b->policy = pp_policy_new(alloc);
 	return b;
-}
-
-/* intern returns the id of a scope's selector, adding it to its dictionary. */
-static uint32_t
-intern(pp_policy *p, const pp_scope *sc)
-{
-	pp_dict    *d = &p->dict[sc->level - 1];
-	const unsigned char *s = sc->isuuid ? sc->uuid : (const unsigned char *) sc->sel;
-	size_t		len = sc->isuuid ? 16 : sc->sel_len;
-	uint32_t	id;
-
-	if (sc->wildcard)
-		return PP_ID_WILDCARD;
-	id = pp_dict_lookup(d, s, len, sc->isuuid);
-	if (id != PP_ID_NONE)
-		return id;
-
-	return pp_dict_add(d, &p->alloc,
-					   (const unsigned char *) strings_add(p, (const char *) s, len),
-					   len, sc->isuuid);
-}
-
-/* add_node records a scope key of the claims. */
-static void
-add_node(pp_policy *p, const uint32_t ids[PP_MAX_DEPTH], int depth, int kind,
-		 uint16_t perms, const char *key, uint32_t key_len)
-{
-	pp_node    *n;
-
-	if (p->nnodes == p->maxnodes)
-	{
-		uint32_t	newmax = p->maxnodes * 2;
-		pp_node    *nn = pp_alloc(&p->alloc, sizeof(pp_node) * newmax);
-
-		memcpy(nn, p->nodes, sizeof(pp_node) * p->nnodes);
-		pp_free(&p->alloc, p->nodes);
-		p->nodes = nn;
-		p->maxnodes = newmax;
-	}
-	n = &p->nodes[p->nnodes];
-	memcpy(n->ids, ids, sizeof(n->ids));
-	n->kind = (uint8_t) kind;
-	n->depth = (uint8_t) depth;
-	n->perms = kind == PP_NODE_ALLOW ? PP_PERMS_ALL :
-		kind == PP_NODE_LIST ? pp_perm_implied(perms) : 0;
-	n->key = key;
-	n->key_len = key_len;
-	pp_tab3_put(&p->node_index, &p->alloc, ids[0], ids[1], ids[2], p->nnodes);
-	p->nnodes++;
 }
 
 /* pending_ids returns the ids of the pending key's path in frame f. */
@@ -261,7 +173,7 @@ pp_ev_object_begin(pp_builder *b)
 				uint32_t	ids[PP_MAX_DEPTH];
 
 				pending_ids(f, ids);
-				add_node(b->policy, ids, f->key_level, PP_NODE_CONTAINER, 0,
+				pp_policy_add_node(b->policy, ids, f->key_level, PP_NODE_CONTAINER, 0,
 						 f->key, f->key_len);
 				nf = push_frame(b, FRAME_SCOPES);
 				nf->level = f->key_level;
@@ -382,7 +294,7 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 	}
 
 	f->key_level = sc.level;
-	f->key_id = intern(b->policy, &sc);
+	f->key_id = pp_policy_intern(b->policy, &sc);
 	pending_ids(f, ids);
 	if (pp_tab3_get(&b->policy->node_index, ids[0], ids[1], ids[2]) >= 0)
 	{
@@ -392,7 +304,7 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 		b->nsegs--;
 		return w;
 	}
-	f->key = strings_add(b->policy, key, len);
+	f->key = pp_policy_strings_add(b->policy, key, len);
 	f->key_len = (uint32_t) len;
 	b->slot = SLOT_SCOPE;
 	return PP_WALK_CONTINUE;
@@ -510,7 +422,7 @@ pp_ev_array_end(pp_builder *b)
 	if (b->stopped)
 		return PP_WALK_STOP;
 	if (!f->bad)
-		add_node(b->policy, f->ids, f->key_level, PP_NODE_LIST, f->perms,
+		pp_policy_add_node(b->policy, f->ids, f->key_level, PP_NODE_LIST, f->perms,
 				 f->key, f->key_len);
 	b->nframes--;
 	value_done(b);
@@ -544,7 +456,7 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 			if (len > 0)
 			{
 				b->policy->sub_state = PP_SUB_STRING;
-				b->policy->sub = strings_add(b->policy, s, len);
+				b->policy->sub = pp_policy_strings_add(b->policy, s, len);
 				b->policy->sub_len = len;
 			}
 			else
@@ -620,7 +532,7 @@ pp_ev_scalar(pp_builder *b, pp_jtype type, bool boolval)
 				uint32_t	ids[PP_MAX_DEPTH];
 
 				pending_ids(f, ids);
-				add_node(b->policy, ids, f->key_level,
+				pp_policy_add_node(b->policy, ids, f->key_level,
 						 boolval ? PP_NODE_ALLOW : PP_NODE_DENY, 0,
 						 f->key, f->key_len);
 			}
@@ -689,63 +601,4 @@ pp_builder_free(pp_builder *b)
 	if (b->policy)
 		pp_policy_free(b->policy);
 	pp_free(&a, b);
-}
-
-/* pp_policy_restricted tells whether the claims hold a permissions claim. */
-bool
-pp_policy_restricted(const pp_policy *p)
-{
-	return p->restricted;
-}
-
-/*
- * pp_policy_sub returns the state of the token's Connected User and, for
- * PP_SUB_STRING, its bytes (NUL-terminated, valid while the policy lives).
- */
-pp_sub_state
-pp_policy_sub(const pp_policy *p, const char **s, size_t *len)
-{
-	*s = p->sub;
-	*len = p->sub_len;
-	return p->sub_state;
-}
-
-/* pp_policy_sub_type returns the JSON type of an invalid "sub", for messages. */
-pp_jtype
-pp_policy_sub_type(const pp_policy *p)
-{
-	return p->sub_type;
-}
-
-/* pp_policy_rule_count returns the number of scope keys compiled. */
-size_t
-pp_policy_rule_count(const pp_policy *p)
-{
-	return p->nnodes;
-}
-
-/* pp_policy_free releases a compiled policy. */
-void
-pp_policy_free(pp_policy *p)
-{
-	pp_allocator a = p->alloc;
-	int			l;
-
-	for (l = 0; l < PP_MAX_DEPTH; l++)
-		pp_dict_free(&p->dict[l], &a);
-	pp_free(&a, p->nodes);
-	pp_free(&a, p->node_info);
-	pp_tab3_free(&p->node_index, &a);
-	if (p->group_index.slots)
-		pp_tab3_free(&p->group_index, &a);
-	pp_free(&a, p->group_start);
-	pp_free(&a, p->group_rules);
-	while (p->chunks)
-	{
-		struct pp_chunk *next = p->chunks->next;
-
-		pp_free(&a, p->chunks);
-		p->chunks = next;
-	}
-	pp_free(&a, p);
 }

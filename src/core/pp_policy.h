@@ -13,6 +13,7 @@
 
 #include "pp.h"
 #include "pp_dict.h"
+#include "pp_scope.h"
 #include "pp_tab3.h"
 
 /* Node kinds: a container defines nothing for its own scope. */
@@ -65,6 +66,14 @@ struct pp_policy
 	uint32_t   *group_rules;	/* non-deny rules deeper than the group */
 	struct pp_chunk *chunks;	/* arena of key texts and selectors */
 };
+
+/* policy.c */
+extern pp_policy *pp_policy_new(const pp_allocator *alloc);
+extern const char *pp_policy_strings_add(pp_policy *p, const char *s, size_t len);
+extern uint32_t pp_policy_intern(pp_policy *p, const pp_scope *sc);
+extern void pp_policy_add_node(pp_policy *p, const uint32_t ids[PP_MAX_DEPTH],
+							   int depth, int kind, uint16_t perms,
+							   const char *key, uint32_t key_len);
 
 /* index.c */
 extern void pp_policy_index(pp_policy *p);
