@@ -21,7 +21,6 @@
  *
  *-------------------------------------------------------------------------
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "pp_builder.h"
@@ -139,6 +138,101 @@ pending_ids(const frame *f, uint32_t ids[PP_MAX_DEPTH])
 	ids[f->key_level - 1] = f->key_id;
 }
 
+/* claims_type_error reports a claims document that is not an object. */
+static pp_walk
+claims_type_error(pp_builder *b, pp_jtype type)
+{
+	return pp_add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a JSON object, not %s",
+						pp_jtype_name(type));
+}
+
+/* permissions_type_error reports a permissions claim that is not an object. */
+static pp_walk
+permissions_type_error(pp_builder *b, pp_jtype type)
+{
+	pp_walk		w;
+
+	w = pp_add_error(b, PP_ERR_CLAIMS,
+					 "Set \"" PP_PERMISSIONS_CLAIM "\" to an object of scopes, such as {\"integration:*\": true}.",
+					 "permissions claim must be a JSON object, not %s%s",
+					 b->in_string_claim ? "a string holding " : "", pp_jtype_name(type));
+	if (w == PP_WALK_SKIP)
+		value_done(b);
+	return w;
+}
+
+/* scope_key_error reports a scope key that pp_scope_parse refused. */
+static pp_walk
+scope_key_error(pp_builder *b, pp_scope_status st, const char *key, size_t len)
+{
+	const char *k = pp_quote(b, key, len);
+
+	switch (st)
+	{
+		case PP_SCOPE_CREDENTIAL_EXT:
+			return pp_add_error(b, PP_ERR_CLAIMS,
+								"Credentials are selected by ID only, as in \"credential:<uuid>\".",
+								"credentials cannot be selected by External ID in scope \"%s\"", k);
+		case PP_SCOPE_CONFIGURATION_UNRECOGNIZED:
+			return pp_add_error(b, PP_ERR_CLAIMS,
+								"Configurations are selected as \"configuration:ext:<External ID>\" or \"configuration:*\".",
+								"unrecognized configuration scope \"%s\"", k);
+		case PP_SCOPE_EXT_EMPTY:
+			return pp_add_error(b, PP_ERR_CLAIMS,
+								"Give the External ID after \"configuration:ext:\".",
+								"empty selector in scope \"%s\"", k);
+		case PP_SCOPE_EXT_STAR:
+			return pp_add_error(b, PP_ERR_CLAIMS,
+								"Use \"configuration:*\" for every configuration.",
+								"External ID \"*\" in scope \"%s\" can never be matched", k);
+		case PP_SCOPE_EMPTY:
+			return pp_add_error(b, PP_ERR_CLAIMS,
+								"Name a member after the colon, or use \"*\" for every member.",
+								"empty selector in scope \"%s\"", k);
+		case PP_SCOPE_SPACED_UUID:
+			return pp_add_error(b, PP_ERR_CLAIMS,
+								"Trim the credential ID: with the white space it compares as text and would never match the UUID.",
+								"credential ID with white space around a UUID in scope \"%s\"", k);
+		case PP_SCOPE_UNRECOGNIZED:
+		case PP_SCOPE_OK:
+			break;
+	}
+	return pp_add_error(b, PP_ERR_CLAIMS,
+						"Scope keys start with \"integration:\", \"credential:\" or \"configuration:\", in lowercase.",
+						"unrecognized scope \"%s\"", k);
+}
+
+/* scope_value_error reports a scope value of the wrong type. */
+static pp_walk
+scope_value_error(pp_builder *b, pp_jtype type)
+{
+	frame	   *f = top(b);
+	pp_walk		w;
+
+	w = pp_add_error(b, PP_ERR_CLAIMS, NULL,
+					 "scope \"%s\" must be true, false, an array of permissions or an object, not %s",
+					 pp_quote(b, f->key, f->key_len), pp_jtype_name(type));
+	if (w == PP_WALK_SKIP)
+		value_done(b);
+	return w;
+}
+
+/* perm_type_error reports an array element that is not a string. */
+static pp_walk
+perm_type_error(pp_builder *b, pp_jtype type)
+{
+	frame	   *f = top(b);
+	pp_walk		w;
+
+	f->bad = true;
+	push_seg(b, NULL, 0, f->nelems);
+	w = pp_add_error(b, PP_ERR_CLAIMS, NULL, "permission must be a string, not %s",
+					 pp_jtype_name(type));
+	if (w == PP_WALK_SKIP)
+		value_done(b);
+	return w;
+}
+
 /* pp_ev_object_begin reports the start of an object. */
 pp_walk
 pp_ev_object_begin(pp_builder *b)
@@ -152,7 +246,7 @@ pp_ev_object_begin(pp_builder *b)
 	{
 		case SLOT_CLAIMS:
 			if (b->seen_root)
-				return pp_add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a single JSON value%s", NULL);
+				return pp_add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a single JSON value");
 			b->seen_root = true;
 			nf = push_frame(b, FRAME_ROOT);
 			return PP_WALK_CONTINUE;
@@ -182,16 +276,7 @@ pp_ev_object_begin(pp_builder *b)
 			}
 
 		case SLOT_PERM:
-			f->bad = true;
-			push_seg(b, NULL, 0, f->nelems);
-			{
-				pp_walk		w = pp_add_error(b, PP_ERR_CLAIMS, NULL,
-										  "permission must be a string, not an object%s", NULL);
-
-				if (w == PP_WALK_SKIP)
-					value_done(b);
-				return w;
-			}
+			return perm_type_error(b, PP_JSON_OBJECT);
 	}
 	return PP_WALK_STOP;
 }
@@ -205,8 +290,7 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 {
 	frame	   *f = top(b);
 	pp_scope	sc;
-	const char *hint;
-	const char *msg;
+	pp_scope_status st;
 	uint32_t	ids[PP_MAX_DEPTH];
 	pp_walk		w;
 
@@ -226,9 +310,10 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 			(len >= 11 && memcmp(key, "credential:", 11) == 0) ||
 			(len >= 14 && memcmp(key, "configuration:", 14) == 0))
 		{
-			w = pp_add_error_key(b, PP_ERR_CLAIMS,
-							  "Scopes belong inside the \"" PP_PERMISSIONS_CLAIM "\" claim; pass the whole token payload as the claims.",
-							  "scope \"%s\" found at the top level of the claims", key, len);
+			w = pp_add_error(b, PP_ERR_CLAIMS,
+							 "Scopes belong inside the \"" PP_PERMISSIONS_CLAIM "\" claim; pass the whole token payload as the claims.",
+							 "scope \"%s\" found at the top level of the claims",
+							 pp_quote(b, key, len));
 			b->nsegs--;
 			return w;
 		}
@@ -240,10 +325,10 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 		}
 		if (b->lint_lookalikes && pp_claim_lookalike(key, len))
 		{
-			w = pp_add_error_key(b, PP_ERR_CLAIMS,
-							  "Evaluation reads only \"" PP_PERMISSIONS_CLAIM "\" and ignores this claim, so its permissions restrict nothing; spell the claim name exactly.",
-							  "claim \"%s\" is ignored: it looks like the permissions claim \"" PP_PERMISSIONS_CLAIM "\" but is not it",
-							  key, len);
+			w = pp_add_error(b, PP_ERR_CLAIMS,
+							 "Evaluation reads only \"" PP_PERMISSIONS_CLAIM "\" and ignores this claim, so its permissions restrict nothing; spell the claim name exactly.",
+							 "claim \"%s\" is ignored: it looks like the permissions claim \"" PP_PERMISSIONS_CLAIM "\" but is not it",
+							 pp_quote(b, key, len));
 			b->nsegs--;
 			return w;
 		}
@@ -255,40 +340,30 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 	/* FRAME_SCOPES */
 	if (len > PP_MAX_SELECTOR_LEN)
 	{
-		char		msg[96];
-
-		snprintf(msg, sizeof(msg), "scope key of %zu bytes exceeds %d bytes%%s",
-				 len, PP_MAX_SELECTOR_LEN);
 		w = pp_add_error(b, PP_ERR_LIMIT, "Shorten the integration name, credential ID or External ID.",
-					  msg, NULL);
+						 "scope key of %zu bytes exceeds %d bytes", len, PP_MAX_SELECTOR_LEN);
 		b->nsegs--;
 		return w;
 	}
 	if (b->policy->nnodes >= PP_MAX_RULES)
 	{
-		char		limit[64];
-
-		snprintf(limit, sizeof(limit), "%d", PP_MAX_RULES);
-		w = pp_add_error(b, PP_ERR_LIMIT, NULL, "claims hold more than %s scopes", limit);
+		w = pp_add_error(b, PP_ERR_LIMIT, NULL, "claims hold more than %d scopes", PP_MAX_RULES);
 		b->nsegs--;
 		return w;
 	}
-	msg = pp_scope_parse(key, len, &sc, &hint);
-	if (msg != NULL)
+	st = pp_scope_parse(key, len, &sc);
+	if (st != PP_SCOPE_OK)
 	{
-		w = pp_add_error_key(b, PP_ERR_CLAIMS, hint, msg, key, len);
+		w = scope_key_error(b, st, key, len);
 		b->nsegs--;
 		return w;
 	}
 	if (sc.level <= f->level)
 	{
-		char		buf[80];
-
-		snprintf(buf, sizeof(buf), "%s scope nested in %s scope%%s",
-				 pp_level_name(sc.level), pp_level_name(f->level));
 		w = pp_add_error(b, PP_ERR_CLAIMS,
-					  "A nested scope must be narrower: integration, then credential, then configuration.",
-					  buf, NULL);
+						 "A nested scope must be narrower: integration, then credential, then configuration.",
+						 "%s scope nested in %s scope",
+						 pp_level_name(sc.level), pp_level_name(f->level));
 		b->nsegs--;
 		return w;
 	}
@@ -298,9 +373,9 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 	pending_ids(f, ids);
 	if (pp_tab3_get(&b->policy->node_index, ids[0], ids[1], ids[2]) >= 0)
 	{
-		w = pp_add_error_key(b, PP_ERR_CLAIMS,
-						  "Two keys of one object name the same scope (for example two spellings of one UUID); keep one.",
-						  "duplicate scope \"%s\"", key, len);
+		w = pp_add_error(b, PP_ERR_CLAIMS,
+						 "Two keys of one object name the same scope (for example two spellings of one UUID); keep one.",
+						 "duplicate scope \"%s\"", pp_quote(b, key, len));
 		b->nsegs--;
 		return w;
 	}
@@ -328,58 +403,6 @@ pp_ev_object_end(pp_builder *b)
 	return PP_WALK_CONTINUE;
 }
 
-/* scope_value_error reports a scope value of the wrong type. */
-static pp_walk
-scope_value_error(pp_builder *b, pp_jtype type)
-{
-	frame	   *f = top(b);
-	char		buf[160];
-	pp_walk		w;
-
-	snprintf(buf, sizeof(buf),
-			 "scope \"%%s\" must be true, false, an array of permissions or an object, not %s",
-			 pp_jtype_name(type));
-	w = pp_add_error_key(b, PP_ERR_CLAIMS, NULL, buf,
-					  f->key, f->key_len);
-	if (w == PP_WALK_SKIP)
-		value_done(b);
-	return w;
-}
-
-/* permissions_type_error reports a permissions claim that is not an object. */
-static pp_walk
-permissions_type_error(pp_builder *b, pp_jtype type)
-{
-	char		buf[160];
-	pp_walk		w;
-
-	snprintf(buf, sizeof(buf), "permissions claim must be a JSON object, not %s%s%%s",
-			 b->in_string_claim ? "a string holding " : "", pp_jtype_name(type));
-	w = pp_add_error(b, PP_ERR_CLAIMS,
-				  "Set \"" PP_PERMISSIONS_CLAIM "\" to an object of scopes, such as {\"integration:*\": true}.",
-				  buf, NULL);
-	if (w == PP_WALK_SKIP)
-		value_done(b);
-	return w;
-}
-
-/* perm_type_error reports an array element that is not a string. */
-static pp_walk
-perm_type_error(pp_builder *b, pp_jtype type)
-{
-	frame	   *f = top(b);
-	char		buf[80];
-	pp_walk		w;
-
-	f->bad = true;
-	push_seg(b, NULL, 0, f->nelems);
-	snprintf(buf, sizeof(buf), "permission must be a string, not %s%%s", pp_jtype_name(type));
-	w = pp_add_error(b, PP_ERR_CLAIMS, NULL, buf, NULL);
-	if (w == PP_WALK_SKIP)
-		value_done(b);
-	return w;
-}
-
 /* pp_ev_array_begin reports the start of an array. */
 pp_walk
 pp_ev_array_begin(pp_builder *b)
@@ -392,7 +415,7 @@ pp_ev_array_begin(pp_builder *b)
 	switch (b->slot)
 	{
 		case SLOT_CLAIMS:
-			return pp_add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a JSON object, not an array%s", NULL);
+			return claims_type_error(b, PP_JSON_ARRAY);
 		case SLOT_SUB:
 			sub_seen(b, PP_JSON_ARRAY);
 			return PP_WALK_SKIP;
@@ -443,7 +466,7 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 	switch (b->slot)
 	{
 		case SLOT_CLAIMS:
-			return pp_add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a JSON object, not a string%s", NULL);
+			return claims_type_error(b, PP_JSON_STRING);
 		case SLOT_PERMISSIONS:
 			if (b->in_string_claim)
 				return permissions_type_error(b, PP_JSON_STRING);
@@ -467,14 +490,12 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 		case SLOT_PERM:
 			if (f->nelems >= PP_MAX_ARRAY_LEN)
 			{
-				char		limit[64];
-
 				f->bad = true;
 				/* the rest of the array is not worth reporting: once is enough */
 				if (f->nelems++ > PP_MAX_ARRAY_LEN)
 					return PP_WALK_CONTINUE;
-				snprintf(limit, sizeof(limit), "%d", PP_MAX_ARRAY_LEN);
-				w = pp_add_error(b, PP_ERR_LIMIT, NULL, "permission array exceeds %s elements", limit);
+				w = pp_add_error(b, PP_ERR_LIMIT, NULL, "permission array exceeds %d elements",
+								 PP_MAX_ARRAY_LEN);
 				return w == PP_WALK_SKIP ? PP_WALK_CONTINUE : w;
 			}
 			perm = pp_perm_lookup(s, len);
@@ -482,9 +503,9 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 			{
 				f->bad = true;
 				push_seg(b, NULL, 0, f->nelems);
-				w = pp_add_error_key(b, PP_ERR_CLAIMS,
-								  "Permissions are credential:write, config:write, settings:read, settings:write, metadata:read, metadata:write, proxy-api, events and workflows.",
-								  "unrecognized permission \"%s\"", s, len);
+				w = pp_add_error(b, PP_ERR_CLAIMS,
+								 "Permissions are credential:write, config:write, settings:read, settings:write, metadata:read, metadata:write, proxy-api, events and workflows.",
+								 "unrecognized permission \"%s\"", pp_quote(b, s, len));
 				if (w == PP_WALK_SKIP)
 					value_done(b);
 				return w == PP_WALK_SKIP ? PP_WALK_CONTINUE : w;
@@ -508,12 +529,7 @@ pp_ev_scalar(pp_builder *b, pp_jtype type, bool boolval)
 	switch (b->slot)
 	{
 		case SLOT_CLAIMS:
-			{
-				char		buf[80];
-
-				snprintf(buf, sizeof(buf), "claims must be a JSON object, not %s%%s", pp_jtype_name(type));
-				return pp_add_error(b, PP_ERR_CLAIMS, NULL, buf, NULL);
-			}
+			return claims_type_error(b, type);
 		case SLOT_PERMISSIONS:
 			return permissions_type_error(b, type);
 		case SLOT_SUB:
@@ -552,8 +568,8 @@ pp_ev_json_error(pp_builder *b, const char *what)
 	if (b->stopped)
 		return;
 	if (pp_add_error(b, PP_ERR_JSON,
-				  "The claim must be a JSON object, or a string holding the text of one.",
-				  "permissions claim is a string that is not valid JSON: %s", what) == PP_WALK_SKIP)
+					 "The claim must be a JSON object, or a string holding the text of one.",
+					 "permissions claim is a string that is not valid JSON: %s", what) == PP_WALK_SKIP)
 		value_done(b);
 }
 
@@ -598,6 +614,7 @@ pp_builder_free(pp_builder *b)
 		pp_free(&a, e);
 		e = next;
 	}
+	pp_free(&a, b->quoted);
 	if (b->policy)
 		pp_policy_free(b->policy);
 	pp_free(&a, b);

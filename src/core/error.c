@@ -12,6 +12,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -135,16 +136,17 @@ format_path(pp_builder *b)
 }
 
 /*
- * pp_add_error records an error at the current path; fmt holds at most one
- * %s, filled with arg.  Returns what the walk must do next: stop in
- * first-error mode, otherwise skip the offending value.
+ * pp_add_error records an error at the current path, its message formatted
+ * as by printf.  Returns what the walk must do next: stop in first-error
+ * mode, otherwise skip the offending value.
  */
 pp_walk
 pp_add_error(pp_builder *b, pp_errcode code, const char *hint,
-		  const char *fmt, const char *arg)
+			 const char *fmt,...)
 {
 	pp_error   *e;
-	size_t		n;
+	va_list		ap;
+	int			n;
 
 	if (b->nerrors >= PP_MAX_ERRORS)
 	{
@@ -154,9 +156,17 @@ pp_add_error(pp_builder *b, pp_errcode code, const char *hint,
 	e = pp_alloc0(&b->alloc, sizeof(pp_error));
 	e->code = code;
 	e->path = format_path(b);
-	n = strlen(fmt) + (arg ? strlen(arg) : 0) + 1;
-	e->message = pp_alloc(&b->alloc, n);
-	snprintf(e->message, n, fmt, arg ? arg : "");
+	/* measure, then format: messages are short, and this runs once per error */
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	e->message = pp_alloc(&b->alloc, (size_t) n + 1);
+	e->message[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(e->message, (size_t) n + 1, fmt, ap);
+	va_end(ap);
 	if (hint)
 	{
 		e->hint = pp_alloc(&b->alloc, strlen(hint) + 1);
@@ -173,17 +183,17 @@ pp_add_error(pp_builder *b, pp_errcode code, const char *hint,
 	return PP_WALK_SKIP;
 }
 
-/* pp_add_error_key is pp_add_error with the escaped key as the argument. */
-pp_walk
-pp_add_error_key(pp_builder *b, pp_errcode code, const char *hint,
-			  const char *fmt, const char *key, size_t len)
+/*
+ * pp_quote returns a key escaped and cut for a message, to pass to
+ * pp_add_error's %s.  The builder holds it until the next pp_quote or
+ * pp_builder_free: a message quotes one key at most.
+ */
+const char *
+pp_quote(pp_builder *b, const char *key, size_t len)
 {
-	char	   *arg = escaped(b, key, len);
-	pp_walk		w = pp_add_error(b, code, hint, fmt, arg);
-
-	/* pp_add_error copied it into the message */
-	pp_free(&b->alloc, arg);
-	return w;
+	pp_free(&b->alloc, b->quoted);
+	b->quoted = escaped(b, key, len);
+	return b->quoted;
 }
 
 /* pp_jtype_name names a JSON type as messages do ("a number"). */

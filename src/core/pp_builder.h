@@ -13,6 +13,7 @@
 #define PP_BUILDER_H
 
 #include "pp.h"
+#include "pp_port.h"
 
 /* What an open container of the claims is. */
 typedef enum frame_kind
@@ -78,13 +79,13 @@ struct pp_builder
 	pp_error   *errors;
 	pp_error  **errors_tail;
 	int			nerrors;
+	char	   *quoted;			/* the last pp_quote, or NULL */
 	pp_policy  *policy;
 };
 
 /* error.c */
 extern pp_walk pp_add_error(pp_builder *b, pp_errcode code, const char *hint,
-							const char *fmt, const char *arg);
-extern pp_walk pp_add_error_key(pp_builder *b, pp_errcode code, const char *hint,
-								const char *fmt, const char *key, size_t len);
+							const char *fmt,...) PP_PRINTF(4, 5);
+extern const char *pp_quote(pp_builder *b, const char *key, size_t len);
 
 #endif							/* PP_BUILDER_H */

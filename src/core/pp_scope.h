@@ -24,12 +24,21 @@ typedef struct pp_scope
 	unsigned char uuid[16];
 } pp_scope;
 
-/*
- * pp_scope_parse parses a scope key.  On failure it returns a message
- * format holding one %s for the key, and sets *hint.
- */
-extern const char *pp_scope_parse(const char *key, size_t len, pp_scope *out,
-								  const char **hint);
+/* What is wrong with a scope key, if anything (pp_scope_parse). */
+typedef enum pp_scope_status
+{
+	PP_SCOPE_OK = 0,
+	PP_SCOPE_UNRECOGNIZED,		/* no level's prefix */
+	PP_SCOPE_CREDENTIAL_EXT,	/* "credential:ext:..." */
+	PP_SCOPE_CONFIGURATION_UNRECOGNIZED,	/* "configuration:" without "ext:" */
+	PP_SCOPE_EXT_EMPTY,			/* "configuration:ext:" */
+	PP_SCOPE_EXT_STAR,			/* "configuration:ext:*" */
+	PP_SCOPE_EMPTY,				/* "integration:", "credential:" */
+	PP_SCOPE_SPACED_UUID		/* a credential UUID with white space around */
+} pp_scope_status;
+
+/* pp_scope_parse parses a scope key into *out, or says what is wrong with it. */
+extern pp_scope_status pp_scope_parse(const char *key, size_t len, pp_scope *out);
 extern const char *pp_level_name(int level);
 
 #endif							/* PP_SCOPE_H */

@@ -42,16 +42,16 @@ has_prefix(const char *key, size_t len, const char *prefix, size_t plen)
  * "configuration:ext:ID" (or the "*" of each level).  Anything else is an
  * error: in particular "credential:ext:..." is refused rather than
  * treated as a credential ID that never matches, since a deny rule that
- * silently never matches would widen access.
+ * silently never matches would widen access.  The builder words the
+ * errors (scope_key_error in builder.c).
  */
-const char *
-pp_scope_parse(const char *key, size_t len, pp_scope *out, const char **hint)
+pp_scope_status
+pp_scope_parse(const char *key, size_t len, pp_scope *out)
 {
 	const char *sel;
 	size_t		sel_len;
 
 	memset(out, 0, sizeof(*out));
-	*hint = NULL;
 	if (has_prefix(key, len, "integration:", 12))
 	{
 		out->level = PP_LEVEL_INTEGRATION;
@@ -64,10 +64,7 @@ pp_scope_parse(const char *key, size_t len, pp_scope *out, const char **hint)
 		sel = key + 11;
 		sel_len = len - 11;
 		if (has_prefix(sel, sel_len, "ext:", 4))
-		{
-			*hint = "Credentials are selected by ID only, as in \"credential:<uuid>\".";
-			return "credentials cannot be selected by External ID in scope \"%s\"";
-		}
+			return PP_SCOPE_CREDENTIAL_EXT;
 	}
 	else if (has_prefix(key, len, "configuration:", 14))
 	{
@@ -77,47 +74,32 @@ pp_scope_parse(const char *key, size_t len, pp_scope *out, const char **hint)
 		if (!(sel_len == 1 && sel[0] == '*'))
 		{
 			if (!has_prefix(sel, sel_len, "ext:", 4))
-			{
-				*hint = "Configurations are selected as \"configuration:ext:<External ID>\" or \"configuration:*\".";
-				return "unrecognized configuration scope \"%s\"";
-			}
+				return PP_SCOPE_CONFIGURATION_UNRECOGNIZED;
 			sel += 4;
 			sel_len -= 4;
 			if (sel_len == 0)
-			{
-				*hint = "Give the External ID after \"configuration:ext:\".";
-				return "empty selector in scope \"%s\"";
-			}
+				return PP_SCOPE_EXT_EMPTY;
 			/*
 			 * The External ID "*" could never be asked about (a "*" argument
 			 * is the unspecified configuration), so a deny written this way
 			 * would silently match nothing: refuse it, as credential:ext:.
 			 */
 			if (sel_len == 1 && sel[0] == '*')
-			{
-				*hint = "Use \"configuration:*\" for every configuration.";
-				return "External ID \"*\" in scope \"%s\" can never be matched";
-			}
+				return PP_SCOPE_EXT_STAR;
 			out->sel = sel;
 			out->sel_len = sel_len;
-			return NULL;
+			return PP_SCOPE_OK;
 		}
 	}
 	else
-	{
-		*hint = "Scope keys start with \"integration:\", \"credential:\" or \"configuration:\", in lowercase.";
-		return "unrecognized scope \"%s\"";
-	}
+		return PP_SCOPE_UNRECOGNIZED;
 
 	if (sel_len == 0)
-	{
-		*hint = "Name a member after the colon, or use \"*\" for every member.";
-		return "empty selector in scope \"%s\"";
-	}
+		return PP_SCOPE_EMPTY;
 	if (sel_len == 1 && sel[0] == '*')
 	{
 		out->wildcard = true;
-		return NULL;
+		return PP_SCOPE_OK;
 	}
 	out->sel = sel;
 	out->sel_len = sel_len;
@@ -126,8 +108,7 @@ pp_scope_parse(const char *key, size_t len, pp_scope *out, const char **hint)
 	else if (out->level == PP_LEVEL_CREDENTIAL && pp_cred_spaced_uuid(sel, sel_len))
 	{
 		/* as text it would never match the UUID: a deny would be lost */
-		*hint = "Trim the credential ID: with the white space it compares as text and would never match the UUID.";
-		return "credential ID with white space around a UUID in scope \"%s\"";
+		return PP_SCOPE_SPACED_UUID;
 	}
-	return NULL;
+	return PP_SCOPE_OK;
 }
