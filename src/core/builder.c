@@ -501,10 +501,11 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 			perm = pp_perm_lookup(s, len);
 			if (perm < 0)
 			{
+				char		hint[PP_PERM_HINT_SIZE];
+
 				f->bad = true;
 				push_seg(b, NULL, 0, f->nelems);
-				w = pp_add_error(b, PP_ERR_CLAIMS,
-								 "Permissions are credential:write, config:write, settings:read, settings:write, metadata:read, metadata:write, proxy-api, events and workflows.",
+				w = pp_add_error(b, PP_ERR_CLAIMS, pp_perm_hint(hint),
 								 "unrecognized permission \"%s\"", pp_quote(b, s, len));
 				if (w == PP_WALK_SKIP)
 					value_done(b);

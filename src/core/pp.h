@@ -158,6 +158,10 @@ extern int	pp_perm_lookup(const char *name, size_t len);	/* -1 if unknown */
 extern const char *pp_perm_name(int perm);
 extern uint16_t pp_perm_implied(uint16_t perms);
 
+/* The hint that lists every permission, for errors; PP_PERM_HINT_SIZE bytes. */
+#define PP_PERM_HINT_SIZE	192
+extern const char *pp_perm_hint(char buf[PP_PERM_HINT_SIZE]);
+
 /* UUID text as PostgreSQL's uuid type reads it; true and 16 bytes if valid. */
 extern bool pp_uuid_parse(const char *s, size_t len, unsigned char out[16]);
 extern void pp_uuid_format(const unsigned char in[16], char out[37]);
