@@ -78,7 +78,7 @@ value_done(pp_builder *b)
 	if (f->kind == FRAME_ARRAY)
 	{
 		f->nelems++;
-		b->slot = SLOT_PERM;
+		b->slot = SLOT_PERMISSION;
 	}
 	else if (f->kind == FRAME_ROOT)
 		b->in_string_claim = false;
@@ -146,9 +146,12 @@ claims_type_error(pp_builder *b, pp_jtype type)
 						pp_jtype_name(type));
 }
 
-/* permissions_type_error reports a permissions claim that is not an object. */
+/*
+ * permissions_claim_type_error reports a permissions claim that is not
+ * an object.
+ */
 static pp_walk
-permissions_type_error(pp_builder *b, pp_jtype type)
+permissions_claim_type_error(pp_builder *b, pp_jtype type)
 {
 	pp_walk		w;
 
@@ -217,9 +220,9 @@ scope_value_error(pp_builder *b, pp_jtype type)
 	return w;
 }
 
-/* perm_type_error reports an array element that is not a string. */
+/* permission_type_error reports an array element that is not a string. */
 static pp_walk
-perm_type_error(pp_builder *b, pp_jtype type)
+permission_type_error(pp_builder *b, pp_jtype type)
 {
 	frame	   *f = top(b);
 	pp_walk		w;
@@ -256,7 +259,7 @@ pp_ev_object_begin(pp_builder *b)
 			sub_seen(b, PP_JSON_OBJECT);
 			return PP_WALK_SKIP;
 
-		case SLOT_PERMISSIONS:
+		case SLOT_PERMISSIONS_CLAIM:
 			b->policy->restricted = true;
 			nf = push_frame(b, FRAME_SCOPES);
 			nf->level = 0;
@@ -275,8 +278,8 @@ pp_ev_object_begin(pp_builder *b)
 				return PP_WALK_CONTINUE;
 			}
 
-		case SLOT_PERM:
-			return perm_type_error(b, PP_JSON_OBJECT);
+		case SLOT_PERMISSION:
+			return permission_type_error(b, PP_JSON_OBJECT);
 	}
 	return PP_WALK_STOP;
 }
@@ -303,7 +306,7 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 		if (len == strlen(PP_PERMISSIONS_CLAIM) &&
 			memcmp(key, PP_PERMISSIONS_CLAIM, len) == 0)
 		{
-			b->slot = SLOT_PERMISSIONS;
+			b->slot = SLOT_PERMISSIONS_CLAIM;
 			return PP_WALK_CONTINUE;
 		}
 		if ((len >= 12 && memcmp(key, "integration:", 12) == 0) ||
@@ -419,10 +422,10 @@ pp_ev_array_begin(pp_builder *b)
 		case SLOT_SUB:
 			sub_seen(b, PP_JSON_ARRAY);
 			return PP_WALK_SKIP;
-		case SLOT_PERMISSIONS:
-			return permissions_type_error(b, PP_JSON_ARRAY);
-		case SLOT_PERM:
-			return perm_type_error(b, PP_JSON_ARRAY);
+		case SLOT_PERMISSIONS_CLAIM:
+			return permissions_claim_type_error(b, PP_JSON_ARRAY);
+		case SLOT_PERMISSION:
+			return permission_type_error(b, PP_JSON_ARRAY);
 		case SLOT_SCOPE:
 			nf = push_frame(b, FRAME_ARRAY);
 			nf->level = f->key_level;
@@ -430,7 +433,7 @@ pp_ev_array_begin(pp_builder *b)
 			nf->key_level = f->key_level;
 			nf->key = f->key;
 			nf->key_len = f->key_len;
-			b->slot = SLOT_PERM;
+			b->slot = SLOT_PERMISSION;
 			return PP_WALK_CONTINUE;
 	}
 	return PP_WALK_STOP;
@@ -467,9 +470,9 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 	{
 		case SLOT_CLAIMS:
 			return claims_type_error(b, PP_JSON_STRING);
-		case SLOT_PERMISSIONS:
+		case SLOT_PERMISSIONS_CLAIM:
 			if (b->in_string_claim)
-				return permissions_type_error(b, PP_JSON_STRING);
+				return permissions_claim_type_error(b, PP_JSON_STRING);
 			/* some JWT libraries serialise object claims as JSON text */
 			b->in_string_claim = true;
 			return PP_WALK_PARSE_STRING;
@@ -487,7 +490,7 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 			return PP_WALK_CONTINUE;
 		case SLOT_SCOPE:
 			return scope_value_error(b, PP_JSON_STRING);
-		case SLOT_PERM:
+		case SLOT_PERMISSION:
 			if (f->nelems >= PP_MAX_ARRAY_LEN)
 			{
 				f->bad = true;
@@ -531,13 +534,13 @@ pp_ev_scalar(pp_builder *b, pp_jtype type, bool boolval)
 	{
 		case SLOT_CLAIMS:
 			return claims_type_error(b, type);
-		case SLOT_PERMISSIONS:
-			return permissions_type_error(b, type);
+		case SLOT_PERMISSIONS_CLAIM:
+			return permissions_claim_type_error(b, type);
 		case SLOT_SUB:
 			sub_seen(b, type);
 			return PP_WALK_CONTINUE;
-		case SLOT_PERM:
-			w = perm_type_error(b, type);
+		case SLOT_PERMISSION:
+			w = permission_type_error(b, type);
 			return w == PP_WALK_SKIP ? PP_WALK_CONTINUE : w;
 		case SLOT_SCOPE:
 			if (type != PP_JSON_BOOL)

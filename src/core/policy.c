@@ -140,7 +140,11 @@ pp_policy_sub_type(const pp_policy *p)
 	return p->sub_type;
 }
 
-/* pp_policy_rule_count returns the number of scope keys compiled. */
+/*
+ * pp_policy_rule_count returns the number of scope keys compiled: the
+ * rules and also the containers (a scope whose value is an object of
+ * narrower scopes), which decide nothing themselves.
+ */
 size_t
 pp_policy_rule_count(const pp_policy *p)
 {

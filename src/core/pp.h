@@ -150,7 +150,7 @@ extern bool pp_policy_restricted(const pp_policy *p);
 extern pp_sub_state pp_policy_sub(const pp_policy *p, const char **s, size_t *len);
 extern pp_jtype pp_policy_sub_type(const pp_policy *p);
 extern const char *pp_jtype_name(pp_jtype type);
-extern size_t pp_policy_rule_count(const pp_policy *p);
+extern size_t pp_policy_rule_count(const pp_policy *p);	/* containers included */
 extern void pp_policy_free(pp_policy *p);
 
 /* Permission names. */

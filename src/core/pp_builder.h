@@ -27,10 +27,10 @@ typedef enum frame_kind
 typedef enum slot_kind
 {
 	SLOT_CLAIMS,				/* the whole document */
-	SLOT_PERMISSIONS,			/* the permissions claim */
+	SLOT_PERMISSIONS_CLAIM,		/* the permissions claim */
 	SLOT_SUB,					/* the claims root's "sub" */
 	SLOT_SCOPE,					/* the value of a scope key */
-	SLOT_PERM					/* an element of a permission array */
+	SLOT_PERMISSION				/* an element of a permission array */
 } slot_kind;
 
 /* An open container of the claims, and what is pending in it. */
