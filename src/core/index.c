@@ -20,10 +20,32 @@
 #include "pp_int.h"
 
 /*
+ * node_groups gives the groups of group_index a node belongs to, as
+ * (depth, k1, k2) keys: none for a container or a deny rule, else one per
+ * level above its deepest.  Returns how many (at most PP_MAX_DEPTH - 1).
+ */
+static int
+node_groups(const pp_node *n, uint32_t keys[PP_MAX_DEPTH - 1][3])
+{
+	int			d;
+
+	if (n->kind == PP_NODE_CONTAINER || n->kind == PP_NODE_DENY)
+		return 0;
+	for (d = 1; d < n->depth; d++)
+	{
+		keys[d - 1][0] = (uint32_t) d;
+		keys[d - 1][1] = n->ids[0];
+		keys[d - 1][2] = d == 2 ? n->ids[1] : 0;
+	}
+	return n->depth - 1;
+}
+
+/*
  * build_groups indexes the non-deny rules deeper than each prefix, for
  * the visibility of containers: group (1, k1, 0) holds the rules of depth
  * 2 and 3 whose integration id is k1, group (2, k1, k2) the rules of depth
- * 3 under (k1, k2).
+ * 3 under (k1, k2).  Two passes, as a counting sort: count the rules of
+ * each group, then place them.
  */
 static void
 build_groups(pp_policy *p)
@@ -31,25 +53,24 @@ build_groups(pp_policy *p)
 	uint32_t	i;
 	uint32_t   *counts;
 	uint32_t	total = 0;
-	int			d;
+	uint32_t	keys[PP_MAX_DEPTH - 1][3];
+	int			m,
+				j;
 
 	pp_tab3_init(&p->group_index, &p->alloc, 16);
 	counts = pp_alloc0(&p->alloc, sizeof(uint32_t) * (2 * p->nnodes + 1));
 	for (i = 0; i < p->nnodes; i++)
 	{
-		const pp_node *n = &p->nodes[i];
-
-		if (n->kind == PP_NODE_CONTAINER || n->kind == PP_NODE_DENY)
-			continue;
-		for (d = 1; d < n->depth; d++)
+		m = node_groups(&p->nodes[i], keys);
+		for (j = 0; j < m; j++)
 		{
-			uint32_t	k2 = d == 2 ? n->ids[1] : 0;
-			int64_t		g = pp_tab3_get(&p->group_index, d, n->ids[0], k2);
+			int64_t		g = pp_tab3_get(&p->group_index, keys[j][0], keys[j][1], keys[j][2]);
 
 			if (g < 0)
 			{
 				g = p->group_index.count;
-				pp_tab3_put(&p->group_index, &p->alloc, d, n->ids[0], k2, (uint32_t) g);
+				pp_tab3_put(&p->group_index, &p->alloc, keys[j][0], keys[j][1], keys[j][2],
+							(uint32_t) g);
 			}
 			counts[g]++;
 			total++;
@@ -64,14 +85,11 @@ build_groups(pp_policy *p)
 	memset(counts, 0, sizeof(uint32_t) * (p->ngroups + 1));
 	for (i = 0; i < p->nnodes; i++)
 	{
-		const pp_node *n = &p->nodes[i];
-
-		if (n->kind == PP_NODE_CONTAINER || n->kind == PP_NODE_DENY)
-			continue;
-		for (d = 1; d < n->depth; d++)
+		m = node_groups(&p->nodes[i], keys);
+		for (j = 0; j < m; j++)
 		{
-			uint32_t	k2 = d == 2 ? n->ids[1] : 0;
-			uint32_t	g = (uint32_t) pp_tab3_get(&p->group_index, d, n->ids[0], k2);
+			uint32_t	g = (uint32_t) pp_tab3_get(&p->group_index, keys[j][0],
+												   keys[j][1], keys[j][2]);
 
 			p->group_rules[p->group_start[g] + counts[g]++] = i;
 		}
