@@ -164,47 +164,6 @@ permissions_claim_type_error(pp_builder *b, pp_jtype type)
 	return w;
 }
 
-/* scope_key_error reports a scope key that pp_scope_parse refused. */
-static pp_walk
-scope_key_error(pp_builder *b, pp_scope_status st, const char *key, size_t len)
-{
-	const char *k = pp_quote(b, key, len);
-
-	switch (st)
-	{
-		case PP_SCOPE_CREDENTIAL_EXT:
-			return pp_add_error(b, PP_ERR_CLAIMS,
-								"Credentials are selected by ID only, as in \"credential:<uuid>\".",
-								"credentials cannot be selected by External ID in scope \"%s\"", k);
-		case PP_SCOPE_CONFIGURATION_UNRECOGNIZED:
-			return pp_add_error(b, PP_ERR_CLAIMS,
-								"Configurations are selected as \"configuration:ext:<External ID>\" or \"configuration:*\".",
-								"unrecognized configuration scope \"%s\"", k);
-		case PP_SCOPE_EXT_EMPTY:
-			return pp_add_error(b, PP_ERR_CLAIMS,
-								"Give the External ID after \"configuration:ext:\".",
-								"empty selector in scope \"%s\"", k);
-		case PP_SCOPE_EXT_STAR:
-			return pp_add_error(b, PP_ERR_CLAIMS,
-								"Use \"configuration:*\" for every configuration.",
-								"External ID \"*\" in scope \"%s\" can never be matched", k);
-		case PP_SCOPE_EMPTY:
-			return pp_add_error(b, PP_ERR_CLAIMS,
-								"Name a member after the colon, or use \"*\" for every member.",
-								"empty selector in scope \"%s\"", k);
-		case PP_SCOPE_SPACED_UUID:
-			return pp_add_error(b, PP_ERR_CLAIMS,
-								"Trim the credential ID: with the white space it compares as text and would never match the UUID.",
-								"credential ID with white space around a UUID in scope \"%s\"", k);
-		case PP_SCOPE_UNRECOGNIZED:
-		case PP_SCOPE_OK:
-			break;
-	}
-	return pp_add_error(b, PP_ERR_CLAIMS,
-						"Scope keys start with \"integration:\", \"credential:\" or \"configuration:\", in lowercase.",
-						"unrecognized scope \"%s\"", k);
-}
-
 /* scope_value_error reports a scope value of the wrong type. */
 static pp_walk
 scope_value_error(pp_builder *b, pp_jtype type)
@@ -357,7 +316,10 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 	st = pp_scope_parse(key, len, &sc);
 	if (st != PP_SCOPE_OK)
 	{
-		w = scope_key_error(b, st, key, len);
+		const pp_scope_error *e = pp_scope_error_of(st);
+
+		w = pp_add_error(b, PP_ERR_CLAIMS, e->hint, "%s \"%s\"%s",
+						 e->before, pp_quote(b, key, len), e->after);
 		b->nsegs--;
 		return w;
 	}

@@ -39,6 +39,19 @@ typedef enum pp_scope_status
 
 /* pp_scope_parse parses a scope key into *out, or says what is wrong with it. */
 extern pp_scope_status pp_scope_parse(const char *key, size_t len, pp_scope *out);
+
+/*
+ * How a refused scope key is reported: the message is the text before the
+ * quoted key, the key, the text after it (pp_add_error's "%s \"%s\"%s").
+ */
+typedef struct pp_scope_error
+{
+	const char *before;
+	const char *after;
+	const char *hint;			/* a complete sentence */
+} pp_scope_error;
+
+extern const pp_scope_error *pp_scope_error_of(pp_scope_status st);
 extern const char *pp_level_name(int level);
 
 #endif							/* PP_SCOPE_H */

@@ -42,8 +42,8 @@ has_prefix(const char *key, size_t len, const char *prefix, size_t plen)
  * "configuration:ext:ID" (or the "*" of each level).  Anything else is an
  * error: in particular "credential:ext:..." is refused rather than
  * treated as a credential ID that never matches, since a deny rule that
- * silently never matches would widen access.  The builder words the
- * errors (scope_key_error in builder.c).
+ * silently never matches would widen access.  pp_scope_error_of words
+ * the refusal.
  */
 pp_scope_status
 pp_scope_parse(const char *key, size_t len, pp_scope *out)
@@ -111,4 +111,29 @@ pp_scope_parse(const char *key, size_t len, pp_scope *out)
 		return PP_SCOPE_SPACED_UUID;
 	}
 	return PP_SCOPE_OK;
+}
+
+/* How each refusal of pp_scope_parse reads: the message is before "KEY"after. */
+static const pp_scope_error scope_errors[] = {
+	[PP_SCOPE_UNRECOGNIZED] = {"unrecognized scope", "",
+		"Scope keys start with \"integration:\", \"credential:\" or \"configuration:\", in lowercase."},
+	[PP_SCOPE_CREDENTIAL_EXT] = {"credentials cannot be selected by External ID in scope", "",
+		"Credentials are selected by ID only, as in \"credential:<uuid>\"."},
+	[PP_SCOPE_CONFIGURATION_UNRECOGNIZED] = {"unrecognized configuration scope", "",
+		"Configurations are selected as \"configuration:ext:<External ID>\" or \"configuration:*\"."},
+	[PP_SCOPE_EXT_EMPTY] = {"empty selector in scope", "",
+		"Give the External ID after \"configuration:ext:\"."},
+	[PP_SCOPE_EXT_STAR] = {"External ID \"*\" in scope", " can never be matched",
+		"Use \"configuration:*\" for every configuration."},
+	[PP_SCOPE_EMPTY] = {"empty selector in scope", "",
+		"Name a member after the colon, or use \"*\" for every member."},
+	[PP_SCOPE_SPACED_UUID] = {"credential ID with white space around a UUID in scope", "",
+		"Trim the credential ID: with the white space it compares as text and would never match the UUID."},
+};
+
+/* pp_scope_error_of returns the message and hint of a refusal (st is not PP_SCOPE_OK). */
+const pp_scope_error *
+pp_scope_error_of(pp_scope_status st)
+{
+	return &scope_errors[st];
 }
