@@ -56,6 +56,10 @@ WERROR_FLAG = $(if $(filter 1 yes on true,$(WERROR)),-Werror)
 # PostgreSQL's own headers (fmgr.h, ilist.h, bufpage.h) trip -Wunused-parameter,
 # as does every V1 function that ignores PG_FUNCTION_ARGS; pgvector makes the same call.
 PG_CFLAGS = -Wall -Wextra $(WERROR_FLAG) -Wno-unused-parameter
+# The core's messages are printf formats checked at compile time
+# (PP_PRINTF, src/core/pp_port.h); -Wformat=2 also refuses a format built
+# at run time.  Only there: PostgreSQL's own headers do not pass it.
+$(CORE_OBJS): override CFLAGS += -Wformat=2
 # -Bsymbolic-functions (SYMBOLIC_FLAG, below): calls between the module's
 # own files (the core's lookups on every row) go straight to their target,
 # not through the PLT.
