@@ -15,7 +15,7 @@ PG_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/pg/*.c)))
 OBJS = $(CORE_OBJS) $(JSON_OBJS) $(JWT_OBJS) $(PG_OBJS)
 
 DATA = $(wildcard sql/paragon_perm--*.sql)
-REGRESS = semantics errors functions support store rls token session upgrade hostile
+REGRESS = semantics errors functions support store rls token session upgrade hostile token_cache
 REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
 
 PG_CONFIG ?= pg_config
