@@ -29,6 +29,8 @@
  */
 #include "postgres.h"
 
+#include <openssl/sha.h>
+
 #include "lib/ilist.h"
 #include "utils/memutils.h"
 
@@ -38,6 +40,8 @@ typedef struct KeyEntry
 {
 	dlist_node	node;			/* in keys, most recently used first */
 	size_t		len;
+	uint8		digest[PP_TOKEN_DIGEST_LEN];	/* SHA-256 of the text */
+	bool		have_digest;
 	pj_key_cache cache;
 	char		text[FLEXIBLE_ARRAY_MEMBER];	/* len bytes */
 } KeyEntry;
@@ -64,10 +68,11 @@ key_cache_release(void *arg)
 	key_cxt = NULL;
 }
 
-/* paragon_key_cache returns the parsed-key slot for this key text, the
- * most recently used first; valid until the next call. */
+/* paragon_key_cache returns the parsed-key slot for this key text and,
+ * when key_digest is not NULL, the SHA-256 of the text (NULL if OpenSSL
+ * could not compute it); both valid until the next call. */
 pj_key_cache *
-paragon_key_cache(const char *key, size_t key_len)
+paragon_key_cache(const char *key, size_t key_len, const uint8 **key_digest)
 {
 	dlist_iter	it;
 	KeyEntry   *e;
@@ -87,6 +92,8 @@ paragon_key_cache(const char *key, size_t key_len)
 		if (e->len == key_len && memcmp(e->text, key, key_len) == 0)
 		{
 			dlist_move_head(&keys, &e->node);
+			if (key_digest != NULL)
+				*key_digest = e->have_digest ? e->digest : NULL;
 			return &e->cache;
 		}
 	}
@@ -96,6 +103,7 @@ paragon_key_cache(const char *key, size_t key_len)
 	e->len = key_len;
 	e->cache.pem_key = NULL;
 	memcpy(e->text, key, key_len);
+	e->have_digest = SHA256((const unsigned char *) key, key_len, e->digest) != NULL;
 
 	if (nkeys >= PP_KEY_CACHE_ENTRIES)
 	{
@@ -108,6 +116,8 @@ paragon_key_cache(const char *key, size_t key_len)
 	}
 	dlist_push_head(&keys, &e->node);
 	nkeys++;
+	if (key_digest != NULL)
+		*key_digest = e->have_digest ? e->digest : NULL;
 	return &e->cache;
 }
 

@@ -224,6 +224,8 @@ token_verify(const char *token, size_t token_len, const char *key,
 	uint8		digest[PP_TOKEN_DIGEST_LEN];
 	bool		cacheable;
 	Jsonb	   *claims;
+	pj_key_cache *kc;
+	const uint8 *key_digest;
 
 	if (leeway_us < 0)
 		ereport(ERROR,
@@ -236,16 +238,17 @@ token_verify(const char *token, size_t token_len, const char *key,
 	token_claims_opts(&opts, audience, leeway_us, at, require_exp);
 
 	/* an oversized token is refused by the verifier, never hashed */
+	kc = paragon_key_cache(key, key_len, &key_digest);
 	vk.token = token;
 	vk.token_len = token_len;
-	vk.key = key;
-	vk.key_len = key_len;
+	vk.key_digest = key_digest;
 	vk.algs = algs;
 	vk.nalgs = nalgs;
 	vk.audience = audience;
 	vk.leeway_us = leeway_us;
 	vk.require_exp = require_exp;
-	cacheable = token_len <= PJ_MAX_TOKEN_LEN && paragon_token_cache_digest(&vk, digest);
+	cacheable = token_len <= PJ_MAX_TOKEN_LEN && key_digest != NULL &&
+		paragon_token_cache_digest(&vk, digest);
 	if (cacheable)
 	{
 		const Jsonb *hit = paragon_token_cache_find(digest, &times);
@@ -260,8 +263,7 @@ token_verify(const char *token, size_t token_len, const char *key,
 		}
 	}
 
-	payload = token_verify_jws(token, token_len, key, algs, nalgs,
-							   paragon_key_cache(key, key_len), &payload_len);
+	payload = token_verify_jws(token, token_len, key, algs, nalgs, kc, &payload_len);
 	if (!pj_claims_check_ex((const unsigned char *) payload, payload_len, &opts,
 							&times, &err))
 		token_report(&err);
@@ -369,7 +371,7 @@ paragon_verify_jws(PG_FUNCTION_ARGS)
 	bytea	   *result;
 
 	payload = token_verify_jws(token, token_len, key, algs, nalgs,
-							   paragon_key_cache(key, key_len), &payload_len);
+							   paragon_key_cache(key, key_len, NULL), &payload_len);
 	result = palloc(VARHDRSZ + payload_len);
 	SET_VARSIZE(result, VARHDRSZ + payload_len);
 	memcpy(VARDATA(result), payload, payload_len);

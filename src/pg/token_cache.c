@@ -10,7 +10,8 @@
  * token again costs a hash and a copy.
  *
  * What decides a verdict is the key: a SHA-256 over length-prefixed
- * fields, namely the exact token bytes, the key text, the list of allowed
+ * fields, namely the exact token bytes, the key text (as its own SHA-256,
+ * which key_cache.c computes once per key), the list of allowed
  * algorithms (in order), the audience (or its absence), the leeway and
  * require_exp.  The same token under another key, another algorithm list,
  * audience or leeway is another entry and is verified afresh.  The
@@ -37,7 +38,7 @@
  */
 #include "postgres.h"
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "fmgr.h"
 #include "lib/ilist.h"
@@ -66,21 +67,25 @@ static Size nbytes = 0;
 static uint64 nhits = 0;
 static uint64 nmisses = 0;
 static uint64 nevicted = 0;
-static EVP_MD_CTX *sha = NULL;
 
-/* digest_field adds one field, its length first, to the hash. */
-static bool
-digest_field(const void *data, size_t len)
+/* digest_field appends one field, its length first, to buf at *off. */
+static void
+digest_field(char *buf, size_t *off, const void *data, size_t len)
 {
 	uint64		n = (uint64) len;
 
-	return EVP_DigestUpdate(sha, &n, sizeof(n)) == 1 &&
-		(len == 0 || EVP_DigestUpdate(sha, data, len) == 1);
+	memcpy(buf + *off, &n, sizeof(n));
+	*off += sizeof(n);
+	if (len > 0)
+		memcpy(buf + *off, data, len);
+	*off += len;
 }
 
 /*
- * paragon_token_cache_digest computes the cache key of a verification;
- * false when OpenSSL could not (the caller then verifies uncached).
+ * paragon_token_cache_digest computes the cache key of a verification:
+ * SHA-256 over the length-prefixed fields, the key represented by the
+ * SHA-256 of its text (key_cache.c computes it once per key); false when
+ * OpenSSL could not (the caller then verifies without the cache).
  */
 bool
 paragon_token_cache_digest(const TokenVerdictKey *k, uint8 digest[PP_TOKEN_DIGEST_LEN])
@@ -88,31 +93,36 @@ paragon_token_cache_digest(const TokenVerdictKey *k, uint8 digest[PP_TOKEN_DIGES
 	static const char tag[] = "paragon_perm verified token v1";
 	uint8		flags[2];
 	uint64		nalgs = (uint64) k->nalgs;
-	unsigned int dlen = 0;
+	size_t		audlen = k->audience ? strlen(k->audience) : 0;
+	size_t		size;
+	size_t		off = 0;
+	char		stack[2048];
+	char	   *buf;
 	int			i;
 	bool		ok;
 
-	if (sha == NULL)
-	{
-		sha = EVP_MD_CTX_new();
-		if (sha == NULL)
-			return false;
-	}
+	size = 8 * (8 + k->nalgs) + sizeof(tag) + k->token_len + PP_TOKEN_DIGEST_LEN +
+		sizeof(nalgs) + sizeof(flags) + audlen + sizeof(k->leeway_us);
+	for (i = 0; i < k->nalgs; i++)
+		size += strlen(k->algs[i]);
+	buf = size <= sizeof(stack) ? stack : palloc(size);
+
 	flags[0] = k->require_exp ? 1 : 0;
 	flags[1] = k->audience != NULL ? 1 : 0;
-	ok = EVP_DigestInit_ex(sha, EVP_sha256(), NULL) == 1 &&
-		digest_field(tag, sizeof(tag) - 1) &&
-		digest_field(k->token, k->token_len) &&
-		digest_field(k->key, k->key_len) &&
-		digest_field(&nalgs, sizeof(nalgs));
-	for (i = 0; ok && i < k->nalgs; i++)
-		ok = digest_field(k->algs[i], strlen(k->algs[i]));
-	ok = ok &&
-		digest_field(flags, sizeof(flags)) &&
-		digest_field(k->audience ? k->audience : "", k->audience ? strlen(k->audience) : 0) &&
-		digest_field(&k->leeway_us, sizeof(k->leeway_us)) &&
-		EVP_DigestFinal_ex(sha, digest, &dlen) == 1 &&
-		dlen == PP_TOKEN_DIGEST_LEN;
+	digest_field(buf, &off, tag, sizeof(tag) - 1);
+	digest_field(buf, &off, k->token, k->token_len);
+	digest_field(buf, &off, k->key_digest, PP_TOKEN_DIGEST_LEN);
+	digest_field(buf, &off, &nalgs, sizeof(nalgs));
+	for (i = 0; i < k->nalgs; i++)
+		digest_field(buf, &off, k->algs[i], strlen(k->algs[i]));
+	digest_field(buf, &off, flags, sizeof(flags));
+	digest_field(buf, &off, k->audience ? k->audience : "", audlen);
+	digest_field(buf, &off, &k->leeway_us, sizeof(k->leeway_us));
+	Assert(off <= size);
+
+	ok = SHA256((const unsigned char *) buf, off, digest) != NULL;
+	if (buf != stack)
+		pfree(buf);
 	return ok;
 }
 

@@ -33,8 +33,7 @@ typedef struct TokenVerdictKey
 {
 	const char *token;
 	size_t		token_len;
-	const char *key;
-	size_t		key_len;
+	const uint8 *key_digest;	/* SHA-256 of the key text */
 	const char *const *algs;
 	int			nalgs;
 	const char *audience;		/* NULL: not checked */
@@ -43,7 +42,8 @@ typedef struct TokenVerdictKey
 } TokenVerdictKey;
 
 /* key_cache.c */
-extern pj_key_cache *paragon_key_cache(const char *key, size_t key_len);
+extern pj_key_cache *paragon_key_cache(const char *key, size_t key_len,
+										const uint8 **key_digest);
 extern int	paragon_key_cache_count(void);
 
 /* token_cache.c */
