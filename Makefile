@@ -122,9 +122,17 @@ EXTRA_CLEAN += fuzz/fuzz_claims fuzz/fuzz_token
 $(OBJS) $(CLI_OBJS): $(wildcard src/*/*.h)
 
 # the benchmark on a throwaway cluster (bench/run.sh): writes
-# bench/results.md and docs/bench.png; under 10 minutes on 2 cores
+# bench/results.md and docs/bench.png; under 10 minutes on 2 cores;
+# then the token group (bench/tokens.sh), which adds its section
 bench:
 	bash bench/run.sh
+	bash bench/tokens.sh
+
+# the token group alone (bench/tokens.sh): the per-request path of a
+# verified token against unverified claims, DO loops and pgbench; about
+# 5 minutes; writes its section of bench/results.md
+bench-tokens:
+	bash bench/tokens.sh
 
 # the core alone, without PostgreSQL: ns per decision by token size
 bench/core_bench: bench/core_bench.c $(CORE_OBJS) src/json/jansson_walk.o
@@ -135,4 +143,4 @@ bench-core: bench/core_bench
 	bench/core_bench
 
 EXTRA_CLEAN += bench/core_bench
-.PHONY: bench bench-core
+.PHONY: bench bench-core bench-tokens
