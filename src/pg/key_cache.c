@@ -6,8 +6,10 @@
  * Decoding a PEM key with OpenSSL 3 costs several times the signature
  * check it serves (its decoder framework looks up providers and tries
  * every decoder), so a backend keeps the last PP_KEY_CACHE_ENTRIES key
- * texts it was given, each with its decoded and checked EVP_PKEY
- * (pj_key_cache, src/jwt).  An entry is found by the exact key text, which
+ * texts it was given, each with its decoded and checked EVP_PKEY and the
+ * verification contexts made for it, one per algorithm used (pj_key_cache,
+ * src/jwt): OpenSSL 3 spends nearly as long setting up a fresh context as
+ * on the RSA public-key operation itself.  An entry is found by the exact key text, which
  * is all that decoding depends on: when paragon.public_key or a key
  * argument changes, the new text simply misses, and the old one ages out.
  * The algorithms are not part of it because they do not change how a key
@@ -17,8 +19,8 @@
  * token's header).
  *
  * Memory: entries live in the context "paragon_perm key cache" under
- * TopMemoryContext.  An OpenSSL key is malloc'd by OpenSSL: it is freed
- * when its entry is evicted, and a reset callback on the context frees
+ * TopMemoryContext.  An OpenSSL key and its contexts are malloc'd by
+ * OpenSSL: they are freed when their entry is evicted, and a reset callback on the context frees
  * whatever remains if the context is ever reset or deleted.  The verifier
  * only adds a key to an entry after it decoded and checked it, and never
  * raises, so an error cannot leave a half-built entry.
@@ -101,7 +103,7 @@ paragon_key_cache(const char *key, size_t key_len, const uint8 **key_digest)
 	/* allocate first: if this fails, nothing changed */
 	e = MemoryContextAlloc(key_cxt, offsetof(KeyEntry, text) + key_len);
 	e->len = key_len;
-	e->cache.pem_key = NULL;
+	memset(&e->cache, 0, sizeof(e->cache));
 	memcpy(e->text, key, key_len);
 	e->have_digest = SHA256((const unsigned char *) key, key_len, e->digest) != NULL;
 
