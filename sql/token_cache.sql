@@ -34,6 +34,8 @@ MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEf83OJ3D2xF1Bg8vub9tLe1gHMzV7
 -----END PUBLIC KEY-----' AS other_ec_key \gset
 \set es256 'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImVjLTEifQ.eyJzdWIiOiJ1c2VyLTEiLCJhdWQiOiJwYXJhZ29uLXRlc3QiLCJpYXQiOjE3NjcyMjU2MDAsImV4cCI6MTc2NzIyOTIwMCwidXJuOnVzZXBhcmFnb246Y29ubmVjdDpwZXJtaXNzaW9ucyI6eyJpbnRlZ3JhdGlvbjoqIjp0cnVlfX0.gNat01NoZDoEFL3FRKH1px36DPnKBaarzHhJpV90SLmpF6d2wCR1G0g_SBU0HbLwnyCgV3cMF6CdUc-QK9zFOg'
 \set nbf 'eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYS0xIn0.eyJzdWIiOiJ1c2VyLTEiLCJuYmYiOjE3NjcyMzI4MDAsImV4cCI6MTc2NzI0MDAwMH0.az_ZFcbRftek7GP92BdzXzImG_v5vCrVXXYODFOSJV_YbY-Bg4ijzCdgdUk1lfWBrvO2ER1s5i40KFE8cBSnrDkDRPRql4MCMQiK1lBojnd4bfd0TXuZMwf-EtYVIf5fJikCHKQJij69x1-0-_IIa961Evie9kWyamkf3nEKPal2CFfz8cfSeWN7TezY8H7F0E8lzR3XF_GjnFsmwEdPxkw9tCa4JoEoKb1FY5H3EYh8zRzhbd_qV9QdwU8Pd8w5FzK1OOJQqM104fKc0tH1O9hGhGrTtFbmB56fHNo9NtH99kQV2OYQvbtMod5cdPunn8NwNR60e95fStpE1F1MSA'
+-- test/fixtures/session/tokens.txt: "member", RS256 over keys/rsa2048, exp in 2100
+\set member 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtMSIsImF1ZCI6InVzZXBhcmFnb24uY29tL3Byb2otMSIsImlhdCI6MTc2NzIyNTYwMCwiZXhwIjo0MTAyNDQ0ODAwLCJ1cm46dXNlcGFyYWdvbjpjb25uZWN0OnBlcm1pc3Npb25zIjp7ImludGVncmF0aW9uOnNhbGVzZm9yY2UiOnsiY3JlZGVudGlhbDoxMTExMTExMS0xMTExLTExMTEtMTExMS0xMTExMTExMTExMTEiOlsiY3JlZGVudGlhbDp3cml0ZSJdfX19.qvH1MVYKZ3CApbZi3tQ1ZloqrcW_Ay4R2qBOkThWRbDN2Zma_xgeh6oG-xH0JHvNs9bQV93XOIf8n1Q0jA2Avjzmr27FtipB95_x5HTPIhZHF7pOoVUj23UUcSzwRI7pOIKOpJ3G5Jtkr3CEtswQbTtosFW0Pa2H4nr1uwc2fHLpIC4FUSEYI2LAHteXG2tchgReTLoHTQ_WX5_BVuUCQVnhQSID7F-fqDaZAWNc2juIRW_kwSyokNoB5CRiL43Cpmyh8giXe-NLQuX0dFm5aBXLhRyvZ2O6NO6W1r-pfvLa5LiGYFd_jYam0pB7RUNUmDc1Tbpk7breQBptdofbhg'
 \set noexp 'eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYS0xIn0.eyJzdWIiOiJ1c2VyLTEiLCJpYXQiOjE3NjcyMjU2MDB9.axaWJEQ13K0IIs-r3_Sp-gBHzcpEzIcbQTK11EJoLMhMvuC9UlZKGeWELXMQmToijzPMWjC4A5jfuImRvYlDX6u2POJQFSx9AT7HkpeOz9lOOzDeqtNipCafwSgLc1Mcx-vo_Hi45NuBjzPQunWw1smOfGwu0VMlOtZ1XTAauz4ZeiD4dRy-bElKMwe4BmUqVrzxumf4Bj1YbYDYvI2x5nni_2XXNobRSv_DbWf5Ors0Xdt-ah69AQbgxRn8J39AGiiWY3Fe0VfDWz_aHy5I_2bQIuu32iHdwb8sIaWa1OmVS3JsLAJ67aeOelkDYvBqy6t901eE842Dmatdomw08g'
 
 -- the counters of the cache, as deltas from the last call
@@ -144,3 +146,32 @@ SELECT * FROM tc_delta() \g /dev/null
 SELECT paragon_verify_token(:'es256', :'ec_key', '{ES256}', leeway => '4200 s', at => '2026-01-01 00:10:00+00') ->> 'sub' AS newest;
 SELECT paragon_verify_token(:'es256', :'ec_key', '{ES256}', leeway => '1 s', at => '2026-01-01 00:10:00+00') ->> 'sub' AS oldest;
 SELECT hits, misses FROM tc_delta();
+
+-- 8. parsed keys: one entry per key text, at most 8; ten spellings of the
+-- same key (trailing newlines) all verify, and the oldest are dropped
+SELECT count(*) AS accepted
+FROM generate_series(1, 10) i
+WHERE paragon_verify_token(:'es256', :'ec_key' || repeat(E'\n', i), '{ES256}',
+						   at => '2026-01-01 00:10:00+00') ->> 'sub' = 'user-1';
+SELECT (paragon_token_cache_stats() ->> 'keys')::int AS keys_kept;
+SELECT count(*) AS key_context FROM pg_backend_memory_contexts WHERE name = 'paragon_perm key cache';
+
+-- 9. paragon_set_token goes through the same cache: verified once, then served
+SET paragon.claims_source = 'token';
+SELECT set_config('paragon.public_key', :'rsa_key', false) IS NOT NULL AS key_set;
+SELECT * FROM tc_delta() \g /dev/null
+BEGIN;
+SELECT paragon_set_token(:'member', true);
+SELECT paragon_current_claims() ->> 'sub' AS sub;
+SELECT paragon_set_token(:'member', true);
+SELECT paragon_current_claims() ->> 'sub' AS sub_again;
+COMMIT;
+SELECT hits > 0 AS served_from_cache, misses AS verified FROM tc_delta();
+-- the setting's audience is part of the key: the same token is judged again
+SET paragon.audience = 'someone-else';
+BEGIN;
+SELECT paragon_set_token(:'member', true);
+ROLLBACK;
+RESET paragon.audience;
+RESET paragon.public_key;
+RESET paragon.claims_source;
