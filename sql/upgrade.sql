@@ -1,7 +1,10 @@
 --
 -- upgrade: install the first release and upgrade through every later one
 --
+-- (earlier tests of the suite created it; run alone, there is none)
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS paragon_perm;
+RESET client_min_messages;
 CREATE EXTENSION paragon_perm VERSION '1.0';
 SELECT extversion FROM pg_extension WHERE extname = 'paragon_perm';
 -- what 1.0 provides
@@ -79,3 +82,13 @@ ALTER EXTENSION paragon_perm UPDATE TO '1.4';
 SELECT pg_get_expr(proargdefaults, 0) AS verify_token_defaults FROM pg_proc WHERE proname = 'paragon_verify_token';
 RESET search_path;
 DROP SCHEMA regress_hostile CASCADE;
+-- built-in help: every function of the extension has a description
+SELECT p.oid::regprocedure AS undocumented
+FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'paragon_perm'
+WHERE pg_catalog.obj_description(p.oid, 'pg_proc') IS NULL
+ORDER BY 1;
+SELECT count(*) AS documented
+FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'paragon_perm'
+WHERE pg_catalog.obj_description(p.oid, 'pg_proc') IS NOT NULL;
