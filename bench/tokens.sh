@@ -10,7 +10,10 @@
 #      - the unverified path: set_config('request.jwt.claims', ..., true)
 #        and one check of the session form (claims_source = setting);
 #      - the same token again: paragon_set_token(token, true) and the same
-#        check (claims_source = token), RS256 and ES256;
+#        check (claims_source = token), RS256 and ES256, in one transaction;
+#      - the same two paths with a transaction per request (the DO commits
+#        after each check, and the token is set with
+#        set_config('paragon.token', token, true) where the build has it);
 #      - 2,000 distinct tokens, each new to the backend, through
 #        paragon_set_token + check and through paragon_verify_token alone;
 #      - the compile time of 2,000 distinct claims (paragon_allowed with
@@ -131,6 +134,14 @@ ALTER DATABASE bench SET paragon.algorithms = 'RS256';
 SQL
 
 # --- 1. DO loops --------------------------------------------------------------
+# paragon.token (release 1.4) when this build has it; the setting exists
+# once the library is loaded
+HAVE_GUC=$(psqlb -At -c "LOAD 'paragon_perm'" -c "SELECT count(*) FROM pg_settings WHERE name = 'paragon.token'")
+if [ "$HAVE_GUC" -gt 0 ]; then
+	TOKEN_SET_TX="set_config('paragon.token', tok, true)"
+else
+	TOKEN_SET_TX="paragon_set_token(tok, true)"
+fi
 # Each variant prints "@@label us_per_iteration".
 loop_claims() { cat <<SQL
 SET paragon.claims_source = 'setting';
@@ -154,6 +165,7 @@ SET paragon.algorithms = '$1';
 SQL
 }
 loop_same() { token_setup "$1" "$2"; cat <<SQL
+BEGIN;
 DO \$\$
 DECLARE tok text := (SELECT tok FROM bench_tokens WHERE alg = '$1' AND n = 1); b bool; t0 timestamptz;
 BEGIN
@@ -166,9 +178,49 @@ BEGIN
 	RAISE NOTICE '@@same_$1 %', extract(epoch FROM clock_timestamp() - t0) * 1e6 / $NSAME;
 END
 \$\$;
+COMMIT;
+SQL
+}
+# a new transaction for each request, as a pooled application runs them:
+# the DO commits after every check (the loop runs outside a transaction
+# block), so the settings set with is_local end there; PERFORM runs the
+# check as a query, through the executor, as a policy would
+loop_claims_tx() { cat <<SQL
+SET paragon.claims_source = 'setting';
+DO \$\$
+DECLARE c text := (SELECT claims FROM bench_tokens WHERE alg = 'RS256' AND n = 1); t0 timestamptz;
+BEGIN
+	t0 := clock_timestamp();
+	FOR i IN 1..$NSAME LOOP
+		PERFORM set_config('request.jwt.claims', c, true);
+		PERFORM paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);
+		COMMIT;
+	END LOOP;
+	RAISE NOTICE '@@claims_tx %', extract(epoch FROM clock_timestamp() - t0) * 1e6 / $NSAME;
+END
+\$\$;
+SQL
+}
+loop_same_tx() { token_setup "$1" "$2"; cat <<SQL
+DO \$\$
+DECLARE tok text := (SELECT tok FROM bench_tokens WHERE alg = '$1' AND n = 1); t0 timestamptz;
+BEGIN
+	PERFORM $TOKEN_SET_TX;	-- the first time: a miss
+	PERFORM paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);
+	COMMIT;
+	t0 := clock_timestamp();
+	FOR i IN 1..$NSAME LOOP
+		PERFORM $TOKEN_SET_TX;
+		PERFORM paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);
+		COMMIT;
+	END LOOP;
+	RAISE NOTICE '@@same_tx_$1 %', extract(epoch FROM clock_timestamp() - t0) * 1e6 / $NSAME;
+END
+\$\$;
 SQL
 }
 loop_new() { token_setup "$1" "$2"; cat <<SQL
+BEGIN;
 DO \$\$
 DECLARE toks text[] := ARRAY(SELECT tok FROM bench_tokens WHERE alg = '$1' ORDER BY n); b bool; t0 timestamptz;
 BEGIN
@@ -180,6 +232,7 @@ BEGIN
 	RAISE NOTICE '@@new_$1 %', extract(epoch FROM clock_timestamp() - t0) * 1e6 / $NTOK;
 END
 \$\$;
+COMMIT;
 SQL
 }
 loop_verify() { cat <<SQL
@@ -216,7 +269,8 @@ SQL
 }
 
 # warm-up, and a check that every variant runs
-for f in "loop_claims" "loop_same RS256 rs" "loop_new RS256 rs" "loop_verify ES256 es" "loop_compile"; do
+for f in "loop_claims" "loop_claims_tx" "loop_same RS256 rs" "loop_same_tx RS256 rs" "loop_new RS256 rs" \
+	"loop_verify ES256 es" "loop_compile"; do
 	out=$($f | psqlb 2>&1) || true
 	case $out in *@@*) ;; *) log "variant $f failed: $out"; exit 1 ;; esac
 done
@@ -236,7 +290,8 @@ log "${RUNS} rounds of DO loops and openssl speed"
 : > "$work/tmp/loops.txt"
 for r in $(seq 1 "$RUNS"); do
 	log "round $r/$RUNS"
-	for f in "ossl_speed rsa" "loop_claims" "loop_same RS256 rs" "loop_same ES256 es" "loop_new RS256 rs" \
+	for f in "ossl_speed rsa" "loop_claims" "loop_same RS256 rs" "loop_same ES256 es" \
+		"loop_claims_tx" "loop_same_tx RS256 rs" "loop_same_tx ES256 es" "loop_new RS256 rs" \
 		"loop_verify RS256 rs" "ossl_speed ec" "loop_new ES256 es" "loop_verify ES256 es" "loop_compile"; do
 		case $f in
 		ossl_speed*) $f >> "$work/tmp/loops.txt" ;;
@@ -254,7 +309,6 @@ ossl_rsa_us=${MED[ossl_rsa]}
 ossl_ec_us=${MED[ossl_ec]}
 
 # --- 2. pgbench -----------------------------------------------------------------
-HAVE_GUC=$(psqlb -At -c "SELECT count(*) FROM pg_settings WHERE name = 'paragon.token'")
 if [ "$HAVE_GUC" -gt 0 ]; then
 	SET_TOKEN="SET LOCAL paragon.token = ':tok';"
 	token_how="SET LOCAL paragon.token"
@@ -328,20 +382,23 @@ DO loops: median of $RUNS runs, each in a fresh session; pgbench: median of $PGB
 ${PGB_T} s. Tokens: $NTOK users, RS256 tokens of ${tok_bytes} bytes (mean-max), ES256 of at most
 ${es_bytes} bytes, about ten rules each; the throwaway test keys of test/fixtures/keys.
 
-| path, per call (one backend) | µs | ratio | target |
-|---|---:|---:|---|
-| unverified: \`set_config('request.jwt.claims', c, true)\` + one check (claims_source = setting) | ${MED[claims]} | 1 | |
-| same RS256 token again: \`paragon_set_token(t, true)\` + one check | ${MED[same_RS256]} | $(ratio "${MED[same_RS256]}" "${MED[claims]}")x the unverified path | ≤ 3x |
-| same ES256 token again | ${MED[same_ES256]} | $(ratio "${MED[same_ES256]}" "${MED[claims]}")x the unverified path | ≤ 3x |
-| bare OpenSSL RSA-2048 verify (\`openssl speed -seconds 3 rsa2048\`) | ${ossl_rsa_us} | 1 | |
-| new RS256 token: \`paragon_verify_token\` (2,000 distinct, each a miss) | ${MED[verify_RS256]} | $(ratio "${MED[verify_RS256]}" "$ossl_rsa_us")x OpenSSL | ≤ 1.6x |
-| new RS256 token: \`paragon_set_token\` + one check (verify, claims to the session, compile) | ${MED[new_RS256]} | $(ratio "${MED[new_RS256]}" "$ossl_rsa_us")x OpenSSL | |
-| bare OpenSSL P-256 verify (\`openssl speed -seconds 3 ecdsap256\`) | ${ossl_ec_us} | 1 | |
-| new ES256 token: \`paragon_verify_token\` (2,000 distinct, each a miss) | ${MED[verify_ES256]} | $(ratio "${MED[verify_ES256]}" "$ossl_ec_us")x OpenSSL | ≤ 1.6x |
-| new ES256 token: \`paragon_set_token\` + one check | ${MED[new_ES256]} | $(ratio "${MED[new_ES256]}" "$ossl_ec_us")x OpenSSL | |
-| the same 2,000 RS256 tokens again (\`paragon_verify_token\`, cached) | ${MED[reverify_RS256]} | | |
-| the same 2,000 ES256 tokens again (cached) | ${MED[reverify_ES256]} | | |
-| compile of the claims: \`paragon_allowed(claims, ...)\` over 2,000 distinct claims | ${MED[compile]} | | |
+| path, per call (one backend) | µs | vs the unverified path | vs bare OpenSSL | target |
+|---|---:|---:|---:|---|
+| unverified: \`set_config('request.jwt.claims', c, true)\` + one check (claims_source = setting), one transaction | ${MED[claims]} | 1 | | |
+| same RS256 token again: \`paragon_set_token(t, true)\` + one check, in one transaction | ${MED[same_RS256]} | $(ratio "${MED[same_RS256]}" "${MED[claims]}")x | $(ratio "${MED[same_RS256]}" "$ossl_rsa_us")x | ≤ 3x the unverified path |
+| same ES256 token again, in one transaction | ${MED[same_ES256]} | $(ratio "${MED[same_ES256]}" "${MED[claims]}")x | $(ratio "${MED[same_ES256]}" "$ossl_ec_us")x | ≤ 3x the unverified path |
+| unverified, a transaction per request: \`set_config('request.jwt.claims', c, true)\`, \`PERFORM\` one check, \`COMMIT\` | ${MED[claims_tx]} | 1 | | |
+| same RS256 token, a transaction per request: \`${TOKEN_SET_TX}\`, \`PERFORM\` one check, \`COMMIT\` | ${MED[same_tx_RS256]} | $(ratio "${MED[same_tx_RS256]}" "${MED[claims_tx]}")x | $(ratio "${MED[same_tx_RS256]}" "$ossl_rsa_us")x | ≤ 3x the unverified path |
+| same ES256 token, a transaction per request | ${MED[same_tx_ES256]} | $(ratio "${MED[same_tx_ES256]}" "${MED[claims_tx]}")x | $(ratio "${MED[same_tx_ES256]}" "$ossl_ec_us")x | ≤ 3x the unverified path |
+| bare OpenSSL RSA-2048 verify (\`openssl speed -seconds 3 rsa2048\`) | ${ossl_rsa_us} | | 1 | |
+| new RS256 token: \`paragon_verify_token\` (2,000 distinct, each a miss) | ${MED[verify_RS256]} | $(ratio "${MED[verify_RS256]}" "${MED[claims]}")x | $(ratio "${MED[verify_RS256]}" "$ossl_rsa_us")x | ≤ 1.6x OpenSSL |
+| new RS256 token: \`paragon_set_token\` + one check (verify, claims to the session, compile) | ${MED[new_RS256]} | $(ratio "${MED[new_RS256]}" "${MED[claims]}")x | $(ratio "${MED[new_RS256]}" "$ossl_rsa_us")x | |
+| bare OpenSSL P-256 verify (\`openssl speed -seconds 3 ecdsap256\`) | ${ossl_ec_us} | | 1 | |
+| new ES256 token: \`paragon_verify_token\` (2,000 distinct, each a miss) | ${MED[verify_ES256]} | $(ratio "${MED[verify_ES256]}" "${MED[claims]}")x | $(ratio "${MED[verify_ES256]}" "$ossl_ec_us")x | ≤ 1.6x OpenSSL |
+| new ES256 token: \`paragon_set_token\` + one check | ${MED[new_ES256]} | $(ratio "${MED[new_ES256]}" "${MED[claims]}")x | $(ratio "${MED[new_ES256]}" "$ossl_ec_us")x | |
+| the same 2,000 RS256 tokens again (\`paragon_verify_token\`, cached) | ${MED[reverify_RS256]} | $(ratio "${MED[reverify_RS256]}" "${MED[claims]}")x | | |
+| the same 2,000 ES256 tokens again (cached) | ${MED[reverify_ES256]} | $(ratio "${MED[reverify_ES256]}" "${MED[claims]}")x | | |
+| compile of the claims: \`paragon_allowed(claims, ...)\` over 2,000 distinct claims | ${MED[compile]} | | | |
 
 End to end, pgbench: each transaction \`BEGIN\`; picks one of $NTOK users uniformly and reads its
 token (or claims) from a table; sets it (\`$token_how\`, claims_source = token; or
