@@ -156,9 +156,15 @@ WHERE paragon_verify_token(:'es256', :'ec_key' || repeat(E'\n', i), '{ES256}',
 SELECT (paragon_token_cache_stats() ->> 'keys')::int AS keys_kept;
 SELECT count(*) AS key_context FROM pg_backend_memory_contexts WHERE name = 'paragon_perm key cache';
 
--- 9. paragon_set_token goes through the same cache: verified once, then served
+-- 9. paragon_set_token goes through the same cache: verified once; the
+-- same token set again is recognised by the session itself (its bytes and
+-- the settings compared), without even a lookup, in the same transaction
+-- and in the next ones; another token and then the first again is a hit
 SET paragon.claims_source = 'token';
 SELECT set_config('paragon.public_key', :'rsa_key', false) IS NOT NULL AS key_set;
+\set admin 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhZG1pbiIsImF1ZCI6InVzZXBhcmFnb24uY29tL3Byb2otMSIsImlhdCI6OTQ2Njg0ODAwLCJleHAiOjQxMDI0NDQ4MDB9.LbMmaa6GJ0AfXXMAjdmBTr1a4TRLgqD3fBg-DIPYLHxYtlC4n9hvKU03-KelcHfx8qlpaaEQ5EWJHFwTjMd52-b9BQxQ-jF31JU9A7el5yDYPx_LLWYeAB0q23frAGFRFujURN4E-zLE9gfbd97ZbdCFwCtDCJS6cBPoGZyehlmCupo3d5FS7X2n3poY-P_aQVjlB00kwU4x5U4Q0dHEoNTYhWdPx0RruQV5KLBJdt2wMbRc0pf1H951pzEl0e276gzyw92ZXVGwex215T85MvZV6eFofXg_MWvA2OaxYr6LjTW9x7pjFSL80Na3qUcPMI0bI7wW8nAoMhkzDU0x1A'
+\set expired 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtMSIsImF1ZCI6InVzZXBhcmFnb24uY29tL3Byb2otMSIsImlhdCI6OTQ2Njg0ODAwLCJleHAiOjk0NjY4ODQwMH0.FCy5aSTjDL222UBpq40NKXsIfN0UCr-rUNMN-C22LSTR8gGq75Tbmug5mQPeQmb_DxATQ4BkM_W-gJtcIVnW5hWdQJrcLW6fiW62wYde6y0rAD7hrFTb0BRD_3mUKG80PHhz29gjJEFpsJopMqoe_CZBWzfYnSc-sWThM0ocQ_-0uxJ-OefEmR98ZxBwnD38jA4apmjbeczCZpF-WrWda09HHMWt2JI1TkRPS4qSm_CPIBwnGki2aJhxizuVRxgDiOVxtm8aV3YwVgr9oeSMCldOsA8fO8yt1UuyN7dCDbKyp5Zs8REiqCeZwqZnNEOEAo8u10AJd43mL8Wy80eOYQ'
+\set lookalike 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ0eXBvIiwiYXVkIjoidXNlcGFyYWdvbi5jb20vcHJvai0xIiwiaWF0Ijo5NDY2ODQ4MDAsImV4cCI6NDEwMjQ0NDgwMCwidXJuOnVzZXBhcmFnb246Y29ubmVjdDpwZXJtaXNzaW9uIjp7ImludGVncmF0aW9uOioiOmZhbHNlfX0.xgyiJD3JZ6lKutmRJseYNqSZQSydLyTmkj-FQb-O8Odmx8QeGoyOkYygPqnSLjvziuoBg0vmB8R1H_ocgKrzyd0UZ5sVl8Bo9sq7HwAv3fIV3IPU0FXQ0QVKp-hpT5g4IDNFuw1HnqnUVodGlYtlmub8m3VFBwGxz3k6zPYo3zl-hymnKJwCoAmbhZF4ZMrr9Ztv9CujOUA7bh-X20uKB7uX_rfigC92IH0cUJUoM69MgsocoXwnXTDkriv-eUWPbUCY34vDK62R2eV8Vv-X4zXVW0t3oPWB1YJgU_-UM70P_gT77lLJQQCftTWJIvigu3x5now_EL7GZI_mBpCDCg'
 SELECT * FROM tc_delta() \g /dev/null
 BEGIN;
 SELECT paragon_set_token(:'member', true);
@@ -166,7 +172,76 @@ SELECT paragon_current_claims() ->> 'sub' AS sub;
 SELECT paragon_set_token(:'member', true);
 SELECT paragon_current_claims() ->> 'sub' AS sub_again;
 COMMIT;
-SELECT hits > 0 AS served_from_cache, misses AS verified FROM tc_delta();
+SELECT hits, misses AS verified FROM tc_delta();
+BEGIN;
+SET LOCAL paragon.token = :'member';
+SELECT paragon_current_claims() ->> 'sub' AS next_transaction;
+COMMIT;
+BEGIN;
+SELECT paragon_set_token(:'member');
+SELECT paragon_current_claims() ->> 'sub' AS and_the_next;
+COMMIT;
+-- between them paragon.token was empty: no claims, and nothing verified
+SELECT paragon_current_claims() IS NULL AS no_token_no_claims;
+SELECT hits, misses FROM tc_delta();
+BEGIN;
+SELECT paragon_set_token(:'admin');
+SELECT paragon_current_claims() ->> 'sub' AS another_token;
+SELECT paragon_set_token(:'member');
+SELECT paragon_current_claims() ->> 'sub' AS the_first_again;
+COMMIT;
+SELECT hits, misses FROM tc_delta();
+
+-- 10. what the session keeps for the same token is dropped when anything
+-- the verdict depends on changes, and never survives a refusal
+-- the key's text: the same key spelled with a newline more is verified anew
+SELECT set_config('paragon.public_key', :'rsa_key' || E'\n', false) IS NOT NULL AS key_respelled;
+BEGIN;
+SELECT paragon_set_token(:'member');
+SELECT paragon_current_claims() ->> 'sub' AS under_respelled_key;
+COMMIT;
+SELECT hits, misses FROM tc_delta();
+-- another key refuses the same token, however often it was accepted before
+SELECT set_config('paragon.public_key', :'ec_key', false) IS NOT NULL AS other_key;
+SET paragon.algorithms = 'RS256,ES256';
+BEGIN;
+SET LOCAL paragon.token = :'member';
+SELECT paragon_current_claims() ->> 'sub' AS under_other_key;
+ROLLBACK;
+RESET paragon.algorithms;
+SELECT set_config('paragon.public_key', :'rsa_key', false) IS NOT NULL AS key_back;
+SELECT * FROM tc_delta() \g /dev/null
+BEGIN;
+SET LOCAL paragon.token = :'member';
+SELECT paragon_current_claims() ->> 'sub' AS key_back_verified;
+COMMIT;
+SELECT hits + misses AS looked_up FROM tc_delta();
+-- strict_claims: a look-alike claim accepted while it is off is refused
+-- once it is on, the token unchanged
+BEGIN;
+SET LOCAL paragon.token = :'lookalike';
+SELECT paragon_current_claims() ->> 'sub' AS lookalike_lenient;
+COMMIT;
+SET paragon.strict_claims = on;
+BEGIN;
+SET LOCAL paragon.token = :'lookalike';
+SELECT paragon_current_claims() ->> 'sub' AS lookalike_strict;
+ROLLBACK;
+RESET paragon.strict_claims;
+-- a refused token between two uses of the same one: the refusal drops
+-- what the session kept, so the good token restored by the savepoint is
+-- looked up again (a hit: the cache keeps only accepted tokens)
+SELECT * FROM tc_delta() \g /dev/null
+BEGIN;
+SELECT paragon_set_token(:'member');
+SELECT paragon_current_claims() ->> 'sub' AS before_refusal;
+SELECT hits, misses FROM tc_delta();
+SAVEPOINT s;
+SELECT paragon_set_token(:'expired');
+ROLLBACK TO SAVEPOINT s;
+SELECT paragon_current_claims() ->> 'sub' AS after_refusal;
+COMMIT;
+SELECT hits, misses AS refused FROM tc_delta();
 -- the setting's audience is part of the key: the same token is judged again
 SET paragon.audience = 'someone-else';
 BEGIN;
