@@ -29,10 +29,15 @@
  * DISCARD ALL forgets it, and parallel workers receive it with the
  * leader's settings.  The assign hooks of the token and of the settings
  * it is verified with bump a generation counter, so the short forms
- * notice a change with one integer comparison per row and verify and
- * compile again only then; exp and nbf are compared with the statement's
- * start on every call, so a token that expires while it is set is
- * refused from the next statement on.
+ * notice a change with one integer comparison per row and look again only
+ * then: when the token's bytes and those settings are the very ones the
+ * kept claims were verified from (the same token set again by the next
+ * transaction, as each request of a pooled application does), the claims
+ * and their compiled policy are kept, with no hash, parse or signature
+ * check; otherwise the token is verified and compiled again.  exp, nbf
+ * and iat are compared with the statement's start on every call, so a
+ * token that expires while it is set, or is set again after it expired,
+ * is refused from the next statement on.
  *
  * Lifetime: with paragon.token_lifetime = transaction (the default) a
  * value of paragon.token that outlives its transaction (plain SET, -c at
