@@ -42,6 +42,7 @@ OUT=${BENCH_OUT:-$top/bench/results.md}
 NSAME=20000				# iterations of the same-token loops
 NTOK=2000				# distinct tokens (and users)
 t_start=$(date +%s)
+load_start=$(awk '{ print $1 }' /proc/loadavg)
 
 log() { echo "bench-tokens: $*" >&2; }
 
@@ -377,7 +378,8 @@ cat <<MD
 ## Tokens: the per-request path (\`make bench-tokens\`)
 
 Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, PostgreSQL $("$PG_CONFIG" --version | awk '{ print $2 }'),
-$(openssl version | awk '{ print $1, $2 }'), in $(( $(date +%s) - t_start )) s.
+$(openssl version | awk '{ print $1, $2 }'), in $(( $(date +%s) - t_start )) s; load from other processes
+(1-minute load average) ${load_start} at the start, $(awk '{ print $1 }' /proc/loadavg) at the end.
 DO loops: median of $RUNS runs, each in a fresh session; pgbench: median of $PGB_ROUNDS rounds of
 ${PGB_T} s. Tokens: $NTOK users, RS256 tokens of ${tok_bytes} bytes (mean-max), ES256 of at most
 ${es_bytes} bytes, about ten rules each; the throwaway test keys of test/fixtures/keys.
