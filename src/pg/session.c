@@ -627,18 +627,20 @@ token_verify_now(TimestampTz at)
 static void
 token_inputs_record(void)
 {
-	TokenInputs *in = &session.inputs;
+	TokenInputs rec;
 	Size		len = strlen(token_value);
 
 	Assert(session.cxt != NULL);
-	in->token = MemoryContextAlloc(session.cxt, len + 1);
-	memcpy(in->token, token_value, len + 1);
-	in->token_len = len;
-	in->public_key = MemoryContextStrdup(session.cxt, paragon_public_key);
-	in->algorithms = MemoryContextStrdup(session.cxt, paragon_algorithms);
-	in->audience = MemoryContextStrdup(session.cxt, paragon_audience != NULL ? paragon_audience : "");
-	in->leeway_s = paragon_leeway_s;
-	in->strict_claims = paragon_strict_claims;
+	/* copied first, recorded at once: an error halfway records nothing */
+	rec.token = MemoryContextAlloc(session.cxt, len + 1);
+	memcpy(rec.token, token_value, len + 1);
+	rec.token_len = len;
+	rec.public_key = MemoryContextStrdup(session.cxt, paragon_public_key != NULL ? paragon_public_key : "");
+	rec.algorithms = MemoryContextStrdup(session.cxt, paragon_algorithms != NULL ? paragon_algorithms : "");
+	rec.audience = MemoryContextStrdup(session.cxt, paragon_audience != NULL ? paragon_audience : "");
+	rec.leeway_s = paragon_leeway_s;
+	rec.strict_claims = paragon_strict_claims;
+	session.inputs = rec;
 }
 
 /* setting_equals compares a string setting's value (NULL as "") with a recorded one. */
