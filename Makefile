@@ -17,7 +17,7 @@ PG_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/pg/*.c)))
 OBJS = $(CORE_OBJS) $(JSON_OBJS) $(JWT_OBJS) $(PG_OBJS)
 
 DATA = $(wildcard sql/paragon_perm--*.sql)
-REGRESS = semantics errors functions support store rls token session settings upgrade hostile token_cache
+REGRESS = semantics errors functions support store rls token session settings upgrade hostile boundary enable_rls token_cache
 REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
 
 PG_CONFIG ?= pg_config
@@ -151,11 +151,18 @@ EXTRA_CLEAN += fuzz/fuzz_claims fuzz/fuzz_token
 $(OBJS) $(CLI_OBJS): $(wildcard src/*/*.h)
 
 # the benchmark on a throwaway cluster (bench/run.sh): writes
-# bench/results.md and docs/bench.png; under 10 minutes on 2 cores;
-# then the token group (bench/tokens.sh), which adds its section
+# bench/results.md and docs/bench.png; under 10 minutes on 2 cores; then
+# the multi-tenant group (bench/tenants.sh, about 5 more minutes) and the
+# token group (bench/tokens.sh, about 5 more), which write their own
+# sections of bench/results.md
 bench:
 	bash bench/run.sh
+	bash bench/tenants.sh
 	bash bench/tokens.sh
+
+# the multi-tenant group alone: the Connected User boundary's cost per request
+bench-tenants:
+	bash bench/tenants.sh
 
 # the token group alone (bench/tokens.sh): the per-request path of a
 # verified token against unverified claims, DO loops and pgbench; about
@@ -188,4 +195,4 @@ bench-token-core: bench/token_core
 	rm -f bench/.rs.tsv bench/.es.tsv
 
 EXTRA_CLEAN += bench/token_core bench/.rs.tsv bench/.es.tsv
-.PHONY: bench bench-core bench-tokens bench-token-core
+.PHONY: bench bench-tenants bench-core bench-tokens bench-token-core
