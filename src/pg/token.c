@@ -109,14 +109,16 @@ token_when_str(double when)
 }
 
 /* token_report raises the error the verifier returned; err must already
- * be free of allocations (it is a plain struct). */
+ * be free of allocations (it is a plain struct).  no_exp_hint is the
+ * caller's advice for a token without exp (NULL: none), since only some
+ * callers can choose to accept one. */
 pg_noreturn static void
-token_report(const pj_error *err)
+token_report(const pj_error *err, const char *no_exp_hint)
 {
 	const char *hint = NULL;
 
 	if (err->code == PJ_ERR_NO_EXP)
-		hint = "Pass require_exp => false to accept tokens that never expire.";
+		hint = no_exp_hint;
 	else if (err->code == PJ_ERR_TOO_LARGE)
 		hint = "Tokens are limited to 64 kB.";
 
@@ -175,7 +177,7 @@ token_verify_jws(const char *token, size_t token_len, const char *key,
 
 	if (!pj_jws_verify_cached(token, token_len, key, strlen(key), algs, nalgs,
 							  cache, &jws, &err))
-		token_report(&err);
+		token_report(&err, NULL);
 	return token_payload_copy(&jws, payload_len);
 }
 
@@ -211,7 +213,7 @@ static Jsonb *
 token_verify(const char *token, size_t token_len, const char *key,
 			 const char *const *algs, int nalgs,
 			 const char *audience, int64 leeway_us,
-			 TimestampTz at, bool require_exp)
+			 TimestampTz at, bool require_exp, const char *no_exp_hint)
 {
 	size_t		key_len = strlen(key);
 	char	   *payload;
@@ -258,7 +260,7 @@ token_verify(const char *token, size_t token_len, const char *key,
 			/* accepted before with these options; its time is judged now */
 			pj_error_clear(&err);
 			if (!pj_claims_check_times(&times, &opts, &err))
-				token_report(&err);
+				token_report(&err, no_exp_hint);
 			return token_jsonb_copy(hit);
 		}
 	}
@@ -266,7 +268,7 @@ token_verify(const char *token, size_t token_len, const char *key,
 	payload = token_verify_jws(token, token_len, key, algs, nalgs, kc, &payload_len);
 	if (!pj_claims_check_ex((const unsigned char *) payload, payload_len, &opts,
 							&times, &err))
-		token_report(&err);
+		token_report(&err, no_exp_hint);
 
 	/* The claims are valid UTF-8 JSON; convert to the database encoding. */
 	text = pg_any_to_server(payload, (int) payload_len, PG_UTF8);
@@ -285,7 +287,8 @@ paragon_token_verify(const char *token, size_t token_len, const char *key,
 					 TimestampTz at, bool require_exp)
 {
 	return token_verify(token, token_len, key, algs, nalgs, audience,
-						leeway_us, at, require_exp);
+						leeway_us, at, require_exp,
+						"A Paragon User Token carries exp; claims are taken only from a token that expires.");
 }
 
 /* token_text_arg returns a text argument as a C string, refusing one
@@ -304,7 +307,7 @@ token_text_arg(FunctionCallInfo fcinfo, int argno, size_t limit, size_t *len)
 		pj_error_set(&err, PJ_ERR_TOO_LARGE, "token is too large");
 		pj_error_log(&err, "The token has %zu bytes; the limit is %d.",
 					 (size_t) (toast_raw_datum_size(d) - VARHDRSZ), PJ_MAX_TOKEN_LEN);
-		token_report(&err);
+		token_report(&err, NULL);
 	}
 	t = DatumGetTextPP(d);
 	*len = VARSIZE_ANY_EXHDR(t);
@@ -411,5 +414,6 @@ paragon_verify_token(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(token_verify(token, token_len, key, algs, nalgs,
 								   audience, leeway_us,
 								   PG_GETARG_TIMESTAMPTZ(5),
-								   PG_GETARG_BOOL(6)));
+								   PG_GETARG_BOOL(6),
+								   "Pass require_exp => false to accept tokens that never expire."));
 }
