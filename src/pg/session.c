@@ -47,6 +47,7 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "citus.h"
 #include "pg_policy.h"
 #include "token.h"
 
@@ -299,6 +300,7 @@ session_policy(void)
 
 	if (source == CLAIMS_SOURCE_TOKEN)
 	{
+		paragon_citus_guard(PARAGON_CITUS_READ_CLAIMS, token_claims != NULL && token_claims[0] != '\0');
 		if (!session.valid || session.source != source || session.generation != token_generation)
 		{
 			uint64		generation = token_generation;
@@ -316,6 +318,7 @@ session_policy(void)
 
 		if (text != NULL && text[0] == '\0')
 			text = NULL;
+		paragon_citus_guard(PARAGON_CITUS_READ_CLAIMS, text != NULL);
 		/* the setting can change under us at any time: compare its text */
 		if (!session.valid || session.source != source ||
 			session.setting_name == NULL || strcmp(session.setting_name, claims_setting) != 0 ||
@@ -372,6 +375,8 @@ paragon_set_token(PG_FUNCTION_ARGS)
 	Jsonb	   *claims;
 	MemoryContext cxt;
 	char	   *claims_text;
+
+	paragon_citus_guard(PARAGON_CITUS_SET_TOKEN, !PG_ARGISNULL(0));
 
 	/*
 	 * No token (a request without one) means no claims: clear them rather
