@@ -376,7 +376,7 @@ paragon_set_token(PG_FUNCTION_ARGS)
 	MemoryContext cxt;
 	char	   *claims_text;
 
-	paragon_citus_guard(PARAGON_CITUS_SET_TOKEN, !PG_ARGISNULL(0));
+	paragon_citus_guard(PARAGON_CITUS_SET_TOKEN_FUNCTION, !PG_ARGISNULL(0));
 
 	/*
 	 * No token (a request without one) means no claims: clear them rather
