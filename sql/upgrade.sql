@@ -79,3 +79,13 @@ ALTER EXTENSION paragon_perm UPDATE TO '1.4';
 SELECT pg_get_expr(proargdefaults, 0) AS verify_token_defaults FROM pg_proc WHERE proname = 'paragon_verify_token';
 RESET search_path;
 DROP SCHEMA regress_hostile CASCADE;
+-- built-in help: every function of the extension has a description
+SELECT p.oid::regprocedure AS undocumented
+FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'paragon_perm'
+WHERE pg_catalog.obj_description(p.oid, 'pg_proc') IS NULL
+ORDER BY 1;
+SELECT count(*) AS documented
+FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'paragon_perm'
+WHERE pg_catalog.obj_description(p.oid, 'pg_proc') IS NOT NULL;
