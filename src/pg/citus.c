@@ -42,9 +42,9 @@
  * only turns its "no rows" into an error, never into rows.  Nothing here
  * trusts a setting a client could use to obtain claims.
  *
- * The answer depends on settings and the catalog only, so it is worked
- * out once per statement and cached; each later call in the statement
- * costs two comparisons.
+ * The answer depends on settings and the catalog only, so reading claims
+ * works it out once per statement and caches it; each later read in the
+ * statement costs two comparisons.  Setting a token works it out afresh.
  *
  * src/pg/citus.c
  *
@@ -152,13 +152,17 @@ citus_role(void)
 		CITUS_READY : CITUS_NO_PROPAGATION;
 }
 
-/* current_role returns citus_role for the running statement, cached. */
+/*
+ * current_role returns citus_role for the running statement, cached; with
+ * fresh, worked out again (the statements of one multi-statement query
+ * string share their start time, and one may change the settings).
+ */
 static CitusRole
-current_role(void)
+current_role(bool fresh)
 {
 	TimestampTz stmt = GetCurrentStatementStartTimestamp();
 
-	if (MY_LXID != cached_lxid || stmt != cached_stmt)
+	if (fresh || MY_LXID != cached_lxid || stmt != cached_stmt)
 	{
 		cached_role = citus_role();
 		cached_lxid = MY_LXID;
@@ -188,7 +192,8 @@ paragon_citus_guard(ParagonCitusStep step, bool has_input)
 	/* a setting's default is applied outside any transaction: no catalog then */
 	if (step == PARAGON_CITUS_SET_TOKEN_SETTING && !IsTransactionState())
 		return;
-	role = current_role();
+	/* setting a token is rare, and must see the settings as they are now */
+	role = current_role(step != PARAGON_CITUS_READ_CLAIMS);
 	if (role == CITUS_ABSENT)
 		return;
 
