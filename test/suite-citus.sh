@@ -278,6 +278,15 @@ node_psql 1 -c "ALTER DATABASE app SET paragon.public_key = '$pem'" >/dev/null
 check "the key set again on the coordinator reaches the workers" "user-1|6" \
 	"$(as_app app "BEGIN; SET LOCAL paragon.token = '$A1'; SELECT connected_user, count(*) FROM credentials GROUP BY 1; ROLLBACK;")"
 
+# the settings the README gives to keep the token out of logs and
+# pg_stat_activity reach the workers, where the token travels too
+node_psql 1 -c "ALTER ROLE app_user SET track_activities = off" -c "ALTER ROLE app_user SET log_statement = 'none'" \
+	-c "ALTER ROLE app_user SET log_min_error_statement = 'panic'" >/dev/null
+for n in 2 3; do
+	check "worker $n: the role settings that hide the token arrived" "track_activities=off,log_statement=none,log_min_error_statement=panic" \
+		"$(node_psql "$n" -tAc "SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting WHERE setrole = 'app_user'::regrole")"
+done
+
 if [ "$failures" -ne 0 ]; then
 	echo "citus: $failures failed"
 	exit 1
