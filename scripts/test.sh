@@ -14,16 +14,18 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-# the suites also want clang (sanitizers, with its runtime) and valgrind
-bash scripts/setup.sh clang libclang-rt-14-dev valgrind
+# the build's needs and every tool the suites use (jq, pgbouncer, clang
+# with its sanitizer runtime, valgrind), for the PostgreSQL of this machine
+bash scripts/setup.sh --test
 
 PG_CONFIG=${PG_CONFIG:-$(command -v pg_config)}
 bindir=$("$PG_CONFIG" --bindir)
 pgxs=$("$PG_CONFIG" --pgxs)
 regress="$(dirname "$pgxs")/../test/regress/pg_regress"
 
-make -s PG_CONFIG="$PG_CONFIG"
-make -s PG_CONFIG="$PG_CONFIG" install
+# warnings are errors here (and in CI), not in a user's own build
+make -s PG_CONFIG="$PG_CONFIG" WERROR=1
+make -s PG_CONFIG="$PG_CONFIG" WERROR=1 install
 
 passed=0
 failed=0

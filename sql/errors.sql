@@ -1,7 +1,10 @@
 --
 -- errors: every class of invalid claims, with its message, path and hint
 --
+-- IF NOT EXISTS: earlier tests of the suite may have created it already.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS paragon_perm;
+RESET client_min_messages;
 \set VERBOSITY default
 
 -- claims that are not an object

@@ -1,7 +1,10 @@
 --
 -- rls: row-level security end to end, a security_barrier view and an audit
 --
+-- IF NOT EXISTS: earlier tests of the suite may have created it already.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS paragon_perm;
+RESET client_min_messages;
 
 CREATE ROLE regress_paragon_app LOGIN;
 
@@ -67,10 +70,21 @@ CREATE POLICY conf_delete ON configurations FOR DELETE
 	USING (paragon_allowed((SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb),
 	                       'config:write', integration, credential_id, coalesce(external_id, '*')));
 
--- the claims are an InitPlan: one evaluation per statement
+-- the claims are an InitPlan: one evaluation per statement (read from the
+-- plan's JSON form, which names it alike on every PostgreSQL version)
+CREATE FUNCTION rls_plan(query text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (COSTS OFF, FORMAT JSON) ' || query INTO plan;
+	RETURN plan::jsonb -> 0 -> 'Plan';
+END $$;
 SET ROLE regress_paragon_app;
 SET request.jwt.claims = '{"sub": "admin"}';
-EXPLAIN (COSTS OFF) SELECT label FROM credentials;
+SELECT p->>'Node Type' AS scan, p->>'Relation Name' AS relation,
+       p->>'Filter' LIKE 'paragon_visible(%' AS policy_filter,
+       jsonb_path_query_array(p, '$.Plans[*]."Parent Relationship"') AS claims_from
+  FROM rls_plan('SELECT label FROM credentials') p;
 
 -- token 1: admin (no permissions claim): everything
 SELECT label FROM credentials ORDER BY label;
@@ -156,4 +170,5 @@ RESET row_security;
 DROP VIEW visible_configurations;
 DROP TABLE audit_tokens, plain_configurations, configurations, credentials;
 DROP FUNCTION leak(text);
+DROP FUNCTION rls_plan(text);
 DROP ROLE regress_paragon_app;

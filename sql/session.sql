@@ -3,7 +3,10 @@
 --
 -- Tokens: test/fixtures/session/make-session-tokens.sh (RS256, exp in 2100).
 --
+-- IF NOT EXISTS: earlier tests of the suite may have created it already.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS paragon_perm;
+RESET client_min_messages;
 \set admin '\'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhZG1pbiIsImF1ZCI6InVzZXBhcmFnb24uY29tL3Byb2otMSIsImlhdCI6MTc2NzIyNTYwMCwiZXhwIjo0MTAyNDQ0ODAwfQ.U4XJtX9Z_LaaaQVW1HUm3QJ2OmuqJ94N4aJCpwjxq-sj5HrZ9ZAE-5pl9fqpo-rP7BjQItQ3yw5BF_7q0Khfl7PODg_jAU13lW2e6PVTU5S9JFxKizB94wcEguHDrk6Ac2g_TYtD8t2-iYVxN-4Xow6TarlHvdVFZJ5uhIQUdbRzicicgq5p150cF4ZUFGjK90eroUa2Td0DMhBK2WsQQ0pBI63_r6N9XH3eWuy1nprIQC5qbgkHxLHNIE6Mu_wTu2uGcz-ibIDvmF-1RdXA2OEHLF0E3jeaWEN2Av4R2fsYh8VuplCqDmc7QRZbu6iMw_t7AJHePS1Qd2fuBqHkNA\''
 \set member '\'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtMSIsImF1ZCI6InVzZXBhcmFnb24uY29tL3Byb2otMSIsImlhdCI6MTc2NzIyNTYwMCwiZXhwIjo0MTAyNDQ0ODAwLCJ1cm46dXNlcGFyYWdvbjpjb25uZWN0OnBlcm1pc3Npb25zIjp7ImludGVncmF0aW9uOnNhbGVzZm9yY2UiOnsiY3JlZGVudGlhbDoxMTExMTExMS0xMTExLTExMTEtMTExMS0xMTExMTExMTExMTEiOlsiY3JlZGVudGlhbDp3cml0ZSJdfX19.qvH1MVYKZ3CApbZi3tQ1ZloqrcW_Ay4R2qBOkThWRbDN2Zma_xgeh6oG-xH0JHvNs9bQV93XOIf8n1Q0jA2Avjzmr27FtipB95_x5HTPIhZHF7pOoVUj23UUcSzwRI7pOIKOpJ3G5Jtkr3CEtswQbTtosFW0Pa2H4nr1uwc2fHLpIC4FUSEYI2LAHteXG2tchgReTLoHTQ_WX5_BVuUCQVnhQSID7F-fqDaZAWNc2juIRW_kwSyokNoB5CRiL43Cpmyh8giXe-NLQuX0dFm5aBXLhRyvZ2O6NO6W1r-pfvLa5LiGYFd_jYam0pB7RUNUmDc1Tbpk7breQBptdofbhg\''
 \set expired '\'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtMSIsImF1ZCI6InVzZXBhcmFnb24uY29tL3Byb2otMSIsImlhdCI6MTc2NzIyNTYwMCwiZXhwIjoxNzY3MjI5MjAwfQ.177VMTXIoovp4IupMBLEI-9PQVuIyO2JP-PsY5s0zKQ-c_F7eH3cEGIVDMWn7UNlXnmQP1UF294tFAN5nAWa1K8LQaqG-uSSEfnFQPSBSPYtz7ZF8B1wjDd3rovu4OzapuVALQjjdVRlXe9UetNyrTcPzSzB3EMMvBT0h07RrSZhKepA7ex8C3Q_p0h5uTn9SJBo9oSv3G8-TIDrx2y9Gt612tNTcSr0bCLI6OSiAZ4hKq9IMgv2X3ySskU_F_XcoY5eYzSWKJjzEVBte91v1pUeuwmWJZOjYmoexEqq8vjcMvoLlfVov-D5KSsmntlFTL00aJkRbL5uUdPgRV84Rw\''
@@ -23,7 +26,8 @@ SET paragon.no_such_setting = 'x';
 SET paragon.algorithms = 'RS256, HS256';
 SET paragon.claims_source = 'both';
 
--- without a key, claims come from the setting (PostgREST's convention)
+-- claims from a setting (PostgREST's convention) only when the superuser says so
+SET paragon.claims_source = 'setting';
 SELECT paragon_current_claims() AS no_claims_yet;
 SELECT paragon_allowed('events') AS no_claims_false, paragon_visible('slack') AS no_claims_invisible;
 SET request.jwt.claims = '{"sub": "u", "urn:useparagon:connect:permissions": {"integration:slack": true}}';
@@ -40,13 +44,15 @@ SELECT paragon_allowed('events', 'hubspot');
 SET request.jwt.claims = 'not json';
 SELECT paragon_allowed('events', 'hubspot');
 RESET request.jwt.claims;
--- paragon_set_token needs a key
+-- paragon_set_token needs claims from tokens, and a key
+SELECT paragon_set_token(:admin);
+RESET paragon.claims_source;
 SELECT paragon_set_token(:admin);
 -- a literal JSON object where a permission belongs: claims passed to a short form
 SELECT paragon_allowed('{"sub": "x"}', 'events');
 SELECT paragon_visible('{"sub": "x"}', 'slack', NULL);
 
--- the superuser configures the key; auto now means token
+-- the superuser configures the key
 SET paragon.public_key = '-----BEGIN PUBLIC KEY-----
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA27slHP0jJ96X5kCq2tvl
 ko7vJItFKeM/dt40lRM3SXAhXxaMJIrYj5CppsbxvFdgwJHfdnbM9rGP6Kgu4wlf
@@ -87,10 +93,13 @@ SELECT paragon_current_claims() ->> 'sub' AS sub;
 SELECT id, integration FROM session_credentials ORDER BY id;
 SELECT paragon_allowed('credential:write', 'salesforce', '11111111-1111-1111-1111-111111111111') AS write_true,
        paragon_allowed('credential:write', 'salesforce', '22222222-2222-2222-2222-222222222222'::uuid) AS write_false;
--- parallel workers see the same claims
-SET force_parallel_mode = on;
+-- parallel workers see the same claims (debug_parallel_query was called
+-- force_parallel_mode before PostgreSQL 16)
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000
+            THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS parallel_guc \gset
+SET :parallel_guc = on;
 SELECT count(*) AS parallel_count FROM session_credentials;
-RESET force_parallel_mode;
+RESET :parallel_guc;
 
 -- is_local: the transaction's claims only
 BEGIN;

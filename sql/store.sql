@@ -12,10 +12,18 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS paragon_perm;
 RESET client_min_messages;
 
+-- A context's parent is the column "parent" up to PostgreSQL 17; from 18
+-- on, "path" lists the ids from the top context down to the context
+-- itself, so the parent's path is the context's without its last element.
+-- to_jsonb reads whichever column the server has.
 CREATE VIEW store_policies AS
+WITH m AS MATERIALIZED (SELECT to_jsonb(c) AS j FROM pg_backend_memory_contexts c)
 SELECT count(*) AS policies
-  FROM pg_backend_memory_contexts
- WHERE name = 'paragon_perm policy' AND parent = 'paragon_perm policy store';
+  FROM m
+ WHERE j->>'name' = 'paragon_perm policy'
+   AND (j->>'parent' = 'paragon_perm policy store'
+        OR (j->'path') - -1 IN (SELECT s.j->'path' FROM m s
+                                 WHERE s.j->>'name' = 'paragon_perm policy store'));
 
 \set a '{"urn:useparagon:connect:permissions": {"integration:salesforce": true}}'
 \set b '{"urn:useparagon:connect:permissions": {"integration:hubspot": ["proxy-api"]}}'

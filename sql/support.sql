@@ -3,6 +3,25 @@
 -- query is recognised by the claims' address, which must never let one
 -- token's answers leak into another's
 --
+-- Every form below that looks like a fixed argument but is not (a
+-- correlated subquery, a PL/pgSQL variable in a simple expression, an
+-- inlined or a plan-cached SQL function, cursors, generic plans, parallel
+-- workers) is checked by its answers, token by token, on every supported
+-- PostgreSQL version: a reused address must never carry one token's
+-- compiled policy to another's claims.  Plans are checked through their
+-- JSON form, whose names do not change between versions.
+--
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS paragon_perm;
+RESET client_min_messages;
+-- sup_plan returns a query's plan as jsonb (EXPLAIN VERBOSE, no costs)
+CREATE FUNCTION sup_plan(query text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  plan json;
+BEGIN
+  EXECUTE 'EXPLAIN (COSTS OFF, VERBOSE, FORMAT JSON) ' || query INTO plan;
+  RETURN plan::jsonb -> 0 -> 'Plan';
+END $$;
 CREATE TABLE sup_tokens (name text PRIMARY KEY, claims jsonb NOT NULL);
 -- a and b have the same size on purpose: a subquery evaluated again can
 -- place the new value exactly where the old one was
@@ -24,11 +43,14 @@ WHERE paragon_visible((SELECT claims FROM sup_tokens WHERE name = 'b'), integrat
 
 -- a subquery correlated with an enclosing query is evaluated again for each
 -- token while the inner call site lives on: answers must follow the bytes
-EXPLAIN (COSTS OFF)
+-- (the plan: a subplan per token, holding an initplan for the claims)
+SELECT p @? '$.** ? (@."Parent Relationship" == "SubPlan")' AS has_subplan,
+       p @? '$.** ? (@."Parent Relationship" == "SubPlan").** ? (@."Parent Relationship" == "InitPlan")' AS initplan_inside
+FROM sup_plan($q$
 SELECT t.name, (SELECT count(*) FROM sup_rows r
                 WHERE paragon_allowed((SELECT t2.claims FROM sup_tokens t2 WHERE t2.name = t.name),
                                       'events', r.integration, NULL, NULL)) AS allowed
-FROM sup_tokens t ORDER BY 1;
+FROM sup_tokens t ORDER BY 1$q$) p;
 SELECT t.name, (SELECT count(*) FROM sup_rows r
                 WHERE paragon_allowed((SELECT t2.claims FROM sup_tokens t2 WHERE t2.name = t.name),
                                       'events', r.integration, NULL, NULL)) AS allowed
@@ -144,6 +166,103 @@ SELECT token, min(allowed_rows), max(allowed_rows), count(*) FROM sup_requests G
 DROP TABLE sup_requests;
 DROP FUNCTION sup_count_rows();
 
+-- SQL functions: one that is inlined becomes part of the calling query
+-- (its argument a column, a correlated subquery or a PL/pgSQL variable);
+-- one that reads a table runs as a query of its own on each call, with the
+-- call's argument as its $1; a set-returning one keeps its query open
+-- while the caller reads its rows.  Each must answer for the token it
+-- was given.
+-- (a PL/pgSQL function with a simple expression, for later)
+CREATE FUNCTION sup_allowed_plpgsql(c jsonb, i text) RETURNS boolean
+  LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+  RETURN paragon_allowed(c, 'events', i, NULL, NULL);
+END $$;
+CREATE FUNCTION sup_allowed_sql(c jsonb, i text) RETURNS boolean LANGUAGE sql STABLE
+  AS $$ SELECT paragon_allowed(c, 'events', i, NULL, NULL) $$;
+CREATE FUNCTION sup_count_sql(c jsonb) RETURNS bigint LANGUAGE sql STABLE
+  AS $$ SELECT count(*) FROM sup_rows WHERE paragon_allowed(c, 'events', integration, NULL, NULL) $$;
+CREATE FUNCTION sup_rows_sql(c jsonb) RETURNS SETOF text LANGUAGE sql STABLE
+  AS $$ SELECT integration FROM sup_rows WHERE paragon_allowed(c, 'events', integration, NULL, NULL) $$;
+-- the same, kept from being inlined by its SET clause
+CREATE FUNCTION sup_rows_sql_called(c jsonb) RETURNS SETOF text LANGUAGE sql STABLE
+  SET work_mem = '4MB'
+  AS $$ SELECT integration FROM sup_rows WHERE paragon_allowed(c, 'events', integration, NULL, NULL) $$;
+SELECT t.name,
+       (SELECT count(*) FROM sup_rows r WHERE sup_allowed_sql(t.claims, r.integration)) AS inlined,
+       (SELECT count(*) FROM sup_rows r WHERE sup_allowed_sql((SELECT t.claims), r.integration)) AS inlined_subquery,
+       sup_count_sql(t.claims) AS own_query,
+       (SELECT count(*) FROM sup_rows_sql(t.claims)) AS srf_inlined,
+       (SELECT count(*) FROM sup_rows_sql_called(t.claims)) AS srf_called
+FROM sup_tokens t ORDER BY 1;
+-- twice over, in a different order, so that each call site sees a new token
+SELECT t.name, sup_count_sql(t.claims) AS own_query, count(*) AS srf_rows
+FROM sup_tokens t, generate_series(1, 2) g, LATERAL sup_rows_sql_called(t.claims)
+GROUP BY t.name, g, t.claims ORDER BY g, 1 DESC;
+-- a set-returning function in the select list: each token's rows are
+-- read while the function's query stays open
+SELECT name, count(*) AS srf_targetlist_rows
+FROM (SELECT t.name, sup_rows_sql_called(t.claims) FROM sup_tokens t, generate_series(1, 2) g) s
+GROUP BY 1 ORDER BY 1;
+-- a PL/pgSQL function's simple expression keeps one state for the whole
+-- transaction while its parameter changes on every call
+SELECT t.name, count(*) FILTER (WHERE (SELECT sup_allowed_sql(t.claims, r.integration))) AS sql_fn,
+       count(*) FILTER (WHERE sup_allowed_plpgsql(t.claims, r.integration)) AS plpgsql_fn
+FROM sup_tokens t CROSS JOIN sup_rows r GROUP BY 1 ORDER BY 1;
+SELECT count(*) FILTER (WHERE sup_allowed_plpgsql(t.claims, r.integration) <> (t.name = 'a' AND r.integration = 'aaaa'
+                                                                              OR t.name = 'b' AND r.integration = 'bbbb'))
+         AS wrong_answers_interleaved
+FROM sup_rows r CROSS JOIN sup_tokens t;
+-- in PL/pgSQL: the inlined and the called SQL functions from simple
+-- expressions and from queries, under generic and custom plans
+DO $$
+DECLARE
+  v jsonb;
+  t record;
+  n bigint;
+  ok boolean;
+  expected bigint;
+  mode text;
+BEGIN
+  FOREACH mode IN ARRAY ARRAY['force_generic_plan', 'force_custom_plan', 'auto'] LOOP
+    PERFORM set_config('plan_cache_mode', mode, true);
+    FOR i IN 1..4 LOOP
+      FOR t IN SELECT * FROM sup_tokens ORDER BY CASE WHEN i % 2 = 0 THEN name END, name DESC LOOP
+        v := t.claims;
+        expected := CASE t.name WHEN 'a' THEN 25 WHEN 'b' THEN 75 ELSE 0 END;
+        ok := sup_allowed_sql(v, 'aaaa');
+        IF ok <> (t.name = 'a') THEN RAISE EXCEPTION '%: inlined in a simple expression: %', t.name, ok; END IF;
+        ok := sup_allowed_plpgsql(v, 'bbbb');
+        IF ok <> (t.name = 'b') THEN RAISE EXCEPTION '%: plpgsql in a simple expression: %', t.name, ok; END IF;
+        n := sup_count_sql(v);
+        IF n <> expected THEN RAISE EXCEPTION '%: called, simple expression: %', t.name, n; END IF;
+        SELECT count(*) INTO n FROM sup_rows r WHERE sup_allowed_sql(v, r.integration);
+        IF n <> expected THEN RAISE EXCEPTION '%: inlined in a query: %', t.name, n; END IF;
+        SELECT count(*) INTO n FROM sup_rows_sql(v);
+        IF n <> expected THEN RAISE EXCEPTION '%: set-returning, inlined: %', t.name, n; END IF;
+        SELECT count(*) INTO n FROM sup_rows_sql_called(v);
+        IF n <> expected THEN RAISE EXCEPTION '%: set-returning, called: %', t.name, n; END IF;
+        EXECUTE 'SELECT count(*) FROM sup_rows WHERE paragon_allowed($1, ''events'', integration, NULL, NULL)'
+          INTO n USING v;
+        IF n <> expected THEN RAISE EXCEPTION '%: EXECUTE USING: %', t.name, n; END IF;
+        n := (SELECT count(*) FROM sup_rows WHERE paragon_allowed(v, 'events', integration, NULL, NULL));
+        IF n <> expected THEN RAISE EXCEPTION '%: subquery expression: %', t.name, n; END IF;
+      END LOOP;
+    END LOOP;
+  END LOOP;
+  RAISE NOTICE 'plpgsql and SQL functions: every answer followed the token';
+END $$;
+-- RETURN QUERY and a function returning a table, called per token
+CREATE FUNCTION sup_query_plpgsql(c jsonb) RETURNS SETOF text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN QUERY SELECT integration FROM sup_rows WHERE paragon_allowed(c, 'events', integration, NULL, NULL);
+END $$;
+SELECT t.name, count(*) AS return_query_rows
+FROM sup_tokens t, generate_series(1, 3) g, LATERAL sup_query_plpgsql(t.claims) q
+GROUP BY 1 ORDER BY 1;
+DROP FUNCTION sup_query_plpgsql(jsonb);
+DROP FUNCTION sup_allowed_sql(jsonb, text), sup_count_sql(jsonb), sup_rows_sql(jsonb), sup_rows_sql_called(jsonb);
+
 -- parallel workers receive the plan with its marks and their own copy of
 -- the initplan's value
 CREATE TABLE sup_many AS SELECT g AS copy, integration FROM sup_rows, generate_series(1, 200) g;
@@ -153,22 +272,35 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF, VERBOSE)
+SELECT p @? '$.** ? (@."Node Type" == "Gather" && @."Workers Planned" == 2)' AS gather_2_workers,
+       p @? '$.** ? (@."Parallel Aware" == true && @.Filter like_regex "paragon_allowed")' AS checked_in_workers
+FROM sup_plan($q$
 SELECT count(*) FROM sup_many
-WHERE paragon_allowed((SELECT claims FROM sup_tokens WHERE name = 'b'), 'events', integration, NULL, NULL);
+WHERE paragon_allowed((SELECT claims FROM sup_tokens WHERE name = 'b'), 'events', integration, NULL, NULL)$q$) p;
 SELECT count(*) AS b_rows_parallel FROM sup_many
 WHERE paragon_allowed((SELECT claims FROM sup_tokens WHERE name = 'b'), 'events', integration, NULL, NULL);
-SET force_parallel_mode = on;
+-- a generic plan run by a worker, with the parameters of each execution
+-- (debug_parallel_query was called force_parallel_mode before 16)
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000
+            THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS parallel_guc \gset
+SET :parallel_guc = on;
 PREPARE sup_par(jsonb) AS
   SELECT count(*) FROM sup_rows WHERE paragon_allowed($1, 'events', integration, NULL, NULL);
 SET plan_cache_mode = force_generic_plan;
 EXECUTE sup_par('{"urn:useparagon:connect:permissions": {"integration:aaaa": true}}');
-EXPLAIN (COSTS OFF, VERBOSE) EXECUTE sup_par('{"urn:useparagon:connect:permissions": {"integration:bbbb": true}}');
+SELECT p->>'Node Type' AS top_node, p @? '$.** ? (@.Filter like_regex "paragon_allowed\\(.*\\$1")' AS checks_param
+FROM sup_plan($q$EXECUTE sup_par('{"urn:useparagon:connect:permissions": {"integration:bbbb": true}}')$q$) p;
 EXECUTE sup_par('{"urn:useparagon:connect:permissions": {"integration:bbbb": true}}');
+EXECUTE sup_par('{"urn:useparagon:connect:permissions": {"integration:*": false}}');
+EXECUTE sup_par('{"urn:useparagon:connect:permissions": {"integration:aaaa": true}}');
 DEALLOCATE sup_par;
+-- the PL/pgSQL function above, called by the workers on every row, its
+-- simple expression fed a different token each time
+SELECT t.name, count(*) FILTER (WHERE sup_allowed_plpgsql(t.claims, m.integration)) AS allowed_parallel
+FROM sup_tokens t CROSS JOIN sup_many m WHERE m.copy <= 20 GROUP BY 1 ORDER BY 1;
 RESET plan_cache_mode;
 RESET parallel_leader_participation;
-RESET force_parallel_mode;
+RESET :parallel_guc;
 RESET min_parallel_table_scan_size;
 RESET parallel_tuple_cost;
 RESET parallel_setup_cost;
@@ -224,4 +356,5 @@ RESET request.jwt.claims;
 RESET paragon.claims_source;
 
 RESET max_parallel_workers_per_gather;
+DROP FUNCTION sup_allowed_plpgsql(jsonb, text), sup_plan(text);
 DROP TABLE sup_tokens, sup_rows;

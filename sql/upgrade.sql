@@ -1,7 +1,10 @@
 --
 -- upgrade: install the first release and upgrade through every later one
 --
+-- (earlier tests of the suite created it; run alone, there is none)
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS paragon_perm;
+RESET client_min_messages;
 CREATE EXTENSION paragon_perm VERSION '1.0';
 SELECT extversion FROM pg_extension WHERE extname = 'paragon_perm';
 -- what 1.0 provides

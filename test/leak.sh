@@ -21,8 +21,15 @@
 # (default 1024 kB) or RssAnon by more than RSS_LIMIT_KB (default 65536 kB:
 # the compiled-policy cache may hold up to 64 MB).
 #
-# Not part of scripts/test.sh: it takes a few minutes.  Run it with
-#   make install && bash test/leak.sh
+# It also checks the answers: every phase counts its "true" answers (or
+# its caught errors) and fails unless the count is the one the claims
+# give (see expected_* below), so a leak test that answered wrongly fails.
+#
+# Prints one line per phase ("leak: PHASE: ..."), "leak: passed" or
+# "leak: FAILED" last; exits non-zero on any failure.  Run by
+# scripts/test.sh through test/suite-leak.sh (about 30 seconds on 2 cores),
+# or by hand after make install:  bash test/leak.sh
+# (smaller: CHECKS_CONSTANT=100000 CHECKS_CHANGING=20000 FAILING=1000).
 set -euo pipefail
 
 CHECKS_CONSTANT=${CHECKS_CONSTANT:-10000000}
@@ -31,14 +38,28 @@ FAILING=${FAILING:-100000}
 LEAK_LIMIT_KB=${LEAK_LIMIT_KB:-1024}
 RSS_LIMIT_KB=${RSS_LIMIT_KB:-65536}
 
+# The answers each phase must count, from the claims below:
+# - constant: settings:read is granted only through team-a's
+#   "settings:write" (which implies it) under credential a0eebc99... of
+#   integration s; the integration:* scope grants only "events".  The row
+#   asks about that configuration when g is even (integration s) and a
+#   multiple of 3 (that credential): g % 6 = 0, so N / 6 rows.
+# - changing: row g's claims grant events on integration i<g> only; it asks
+#   about integration i<g % 1000>, the same one exactly when g < 1000.
+# - failing: every call raises invalid_parameter_value ("Integration:" is
+#   not a scope key), each caught: FAILING errors.
+expected_constant=$((CHECKS_CONSTANT / 6))
+expected_changing=$((CHECKS_CHANGING < 999 ? CHECKS_CHANGING : 999))
+expected_failing=$FAILING
+
 # shellcheck source=scripts/cluster.sh
 . "$(dirname "$0")/../scripts/cluster.sh"
 cluster_start leak
 
 P='urn:useparagon:connect:permissions'
-out=$(as_pg "$bindir/psql" -h "$work" -d postgres -X -q -v ON_ERROR_STOP=1 -At <<SQL
+if ! out=$(as_pg "$bindir/psql" -h "$work" -d postgres -X -q -v ON_ERROR_STOP=1 -At 2>&1 <<SQL
+SET client_min_messages = warning;
 CREATE EXTENSION paragon_perm;
-\timing on
 CREATE FUNCTION status_kb(field text) RETURNS bigint LANGUAGE sql AS \$\$
 	SELECT regexp_replace(l, '\D', '', 'g')::bigint
 	  FROM regexp_split_to_table(pg_read_file('/proc/self/status'), E'\n') l
@@ -47,6 +68,22 @@ CREATE FUNCTION status_kb(field text) RETURNS bigint LANGUAGE sql AS \$\$
 CREATE FUNCTION mem() RETURNS text LANGUAGE sql AS \$\$
 	SELECT (SELECT sum(total_bytes) / 1024 FROM pg_backend_memory_contexts)::bigint || ' ' ||
 		   status_kb('RssAnon') || ' ' || status_kb('VmRSS') || ' ' || status_kb('VmHWM')
+\$\$;
+-- failing_calls makes n calls with invalid claims and counts the errors caught
+CREATE FUNCTION failing_calls(n int) RETURNS int LANGUAGE plpgsql AS \$\$
+DECLARE
+	caught int := 0;
+BEGIN
+	FOR i IN 1 .. n LOOP
+		BEGIN
+			PERFORM paragon_allowed(jsonb_build_object('$P', jsonb_build_object('Integration:' || i, true)),
+									'events', 's', NULL::text, NULL);
+		EXCEPTION WHEN invalid_parameter_value THEN
+			caught := caught + 1;
+		END;
+	END LOOP;
+	RETURN caught;
+END
 \$\$;
 CREATE TABLE claims AS SELECT jsonb_build_object('sub', 'u1', '$P',
 	jsonb_build_object('integration:*', '["events"]'::jsonb,
@@ -71,27 +108,35 @@ SELECT 'changing_again_result ' || count(*) FROM generate_series(1, $CHECKS_CHAN
  WHERE paragon_allowed(jsonb_build_object('$P', jsonb_build_object('integration:i' || g, '["events"]'::jsonb, 'credential:*', false)),
 					   'events', 'i' || (g % 1000), NULL::text, NULL);
 SELECT 'changing_again ' || mem();
-DO \$\$
-DECLARE
-	n int := 0;
-BEGIN
-	FOR i IN 1 .. $FAILING LOOP
-		BEGIN
-			PERFORM paragon_allowed(jsonb_build_object('$P', jsonb_build_object('Integration:' || i, true)),
-									'events', 's', NULL::text, NULL);
-		EXCEPTION WHEN invalid_parameter_value THEN
-			n := n + 1;
-		END;
-	END LOOP;
-	RAISE NOTICE 'failing_result %', n;
-END
-\$\$;
+SELECT 'failing_result ' || failing_calls($FAILING);
 SELECT 'failing ' || mem();
 SQL
-)
-echo "$out"
+); then
+	printf '%s\n' "$out"
+	echo "leak: FAILED (the SQL above did not run)"
+	exit 1
+fi
 
 fail=0
+
+# answers: each phase's count against the expected one
+check_answer() {
+	local phase=$1 want=$2 got
+	got=$(printf '%s\n' "$out" | sed -n "s/^${phase}_result //p")
+	if [ "$got" = "$want" ]; then
+		echo "leak: $phase: $got answers, expected $want: ok"
+	else
+		echo "leak: $phase: ${got:-no} answers, expected $want: FAILED"
+		fail=1
+	fi
+}
+check_answer constant "$expected_constant"
+check_answer constant_again "$expected_constant"
+check_answer changing "$expected_changing"
+check_answer changing_again "$expected_changing"
+check_answer failing "$expected_failing"
+
+# memory: each phase's growth against the limits
 prev_ctx=
 prev_anon=
 while read -r phase ctx anon rss hwm; do

@@ -175,6 +175,10 @@ decide ex20 true ex20-string-claim.json allowed events -
 echo "== NULL and unspecified members"
 decide null-before-config true ex14-one-configuration.json allowed - - "$C1" 'Team A'
 decide null-cred-star false ex04-one-credential.json allowed proxy-api s '*'
+# "-" is NULL, not the unspecified member "*": here the two answer differently
+decide new-cred-star true ex08-new-credential.json allowed credential:write s '*'
+decide new-cred-dash false ex08-new-credential.json allowed credential:write s -
+decide member-new-slack-dash false member.json allowed credential:write slack -
 decide point-visibility false ex04-one-credential.json allowed - s
 decide member-events true member.json allowed events -
 decide member-proxy true member.json allowed proxy-api salesforce "$C1"
@@ -208,7 +212,7 @@ check_same() {
 
 echo "== check against paragon_claims_errors"
 for f in "$in"/ex*.json "$in"/member.json "$in"/bad-claims.json "$in"/bad-unknown-permission.json \
-	"$in"/bad-not-object.json "$in"/bad-duplicate-uuid.json; do
+	"$in"/bad-not-object.json "$in"/bad-duplicate-uuid.json "$in"/bad-lookalike.json; do
 	check_same "$(basename "$f")"
 done
 
@@ -240,6 +244,12 @@ expect invalid-claims-hint 1 '  hint: Scope keys start with' "$PP" check "$in/ba
 expect invalid-claims-allowed 2 'JSON path: $.' "$PP" allowed events - --claims "$in/bad-claims.json"
 expect unknown-permission 2 'unrecognized permission "bogus"' "$PP" allowed bogus s --claims "$in/ex02-allow-all.json"
 expect unknown-permission-claim 1 'unrecognized permission "bogus"' "$PP" check "$in/bad-unknown-permission.json"
+# a look-alike of the permissions claim: check lists it (evaluation ignores it)
+expect lookalike-claim 1 '$."urn:useparagon:connect:permission": claim "urn:useparagon:connect:permission" is ignored' "$PP" check "$in/bad-lookalike.json"
+expect lookalike-claim-hint 1 '  hint: Evaluation reads only' "$PP" check "$in/bad-lookalike.json"
+expect lookalike-evaluation 0 true "$PP" allowed proxy-api hubspot --claims "$in/bad-lookalike.json"
+# a UUID credential with white space around it is refused, as in SQL
+expect spaced-uuid 2 "has white space around a UUID" "$PP" allowed proxy-api salesforce " $C1" --claims "$in/member.json"
 expect no-command 2 'missing command' "$PP"
 expect bad-command 2 'unrecognized command "frobnicate"' "$PP" frobnicate
 expect check-no-file 2 'missing claims file' "$PP" check
@@ -323,20 +333,23 @@ sign() {
 	printf '%s.%s.%s' "$h" "$p" "$s"
 }
 
-now=$(date +%s)
+# a fixed instant, 2026-01-01 00:00:00Z: tokens expire an hour later and are
+# judged a minute after it (--at, "at"), never at the machine's clock
+now=1767225600
+vat=$((now + 60))
 have_sql_verify=$(echo "SELECT to_regproc('paragon_verify_token') IS NOT NULL;" | sql)
 for f in "$in"/ex*.json "$in"/member.json; do
 	name=$(basename "$f")
 	claims=$(jq -c --argjson exp $((now + 3600)) '. + {exp: $exp}' "$f")
 	tok=$(sign "$claims")
-	out=$("$PP" verify --key "$tmp/pub.pem" "$tok" 2>&1)
+	out=$("$PP" verify --key "$tmp/pub.pem" --at "$vat" "$tok" 2>&1)
 	rc=$?
 	if [ $rc -ne 0 ] || [ "$(jq -cS . <<<"$out")" != "$(jq -cS . <<<"$claims")" ]; then
 		fail "verify $name: exit $rc: $out"; continue
 	fi
 	pass
 	if [ "$have_sql_verify" = t ]; then
-		want=$(echo "SELECT paragon_verify_token('$tok', pg_read_file('$tmp/pub.pem'));" | sql 2>&1)
+		want=$(echo "SELECT paragon_verify_token('$tok', pg_read_file('$tmp/pub.pem'), at => to_timestamp($vat));" | sql 2>&1)
 		if [ "$(jq -cS . <<<"$want" 2>&1)" = "$(jq -cS . <<<"$out")" ]; then
 			pass
 		else
@@ -346,27 +359,129 @@ for f in "$in"/ex*.json "$in"/member.json; do
 	# piped into check: the same verdict as on the file itself
 	"$PP" check -q "$f" >/dev/null 2>&1
 	want=$?
-	"$PP" verify --key "$tmp/pub.pem" "$tok" 2>/dev/null | "$PP" check -q - >/dev/null 2>&1
+	"$PP" verify --key "$tmp/pub.pem" --at "$vat" "$tok" 2>/dev/null | "$PP" check -q - >/dev/null 2>&1
 	rc=$?
 	if [ "$rc" = "$want" ]; then pass; else fail "verify $name | check: exit $rc, want $want"; fi
 done
 
 tok=$(sign "$(jq -c --argjson exp $((now + 3600)) '. + {exp: $exp}' "$in/member.json")")
-got=$("$PP" verify --key "$tmp/pub.pem" "$tok" | "$PP" allowed proxy-api salesforce "$C1")
+got=$("$PP" verify --key "$tmp/pub.pem" --at "$vat" "$tok" | "$PP" allowed proxy-api salesforce "$C1")
 if [ "$got" = true ]; then pass; else fail "verify | allowed: $got"; fi
-expect verify-stdin 0 '"sub": "user-42"' bash -c "printf '%s\n' '$tok' | '$PP' verify --key '$tmp/pub.pem' -"
+expect verify-stdin 0 '"sub": "user-42"' bash -c "printf '%s\n' '$tok' | '$PP' verify --key '$tmp/pub.pem' --at $vat -"
 expect verify-expired 1 'token expired at' "$PP" verify --key "$tmp/pub.pem" --at $((now + 7200)) "$tok"
 expect verify-leeway 0 '"sub"' "$PP" verify --key "$tmp/pub.pem" --at $((now + 3610)) --leeway 60 "$tok"
-expect verify-audience 1 'aud' "$PP" verify --key "$tmp/pub.pem" --aud someone-else "$tok"
+expect verify-audience 1 'aud' "$PP" verify --key "$tmp/pub.pem" --at "$vat" --aud someone-else "$tok"
 # the signature of one payload on another
 other=$(sign '{"sub":"user-43"}')
-expect verify-tampered 1 'signature' "$PP" verify --key "$tmp/pub.pem" "${tok%%.*}.$(cut -d. -f2 <<<"$other").${tok##*.}"
-expect verify-alg 1 'RS256' "$PP" verify --key "$tmp/pub.pem" --alg ES256 "$tok"
-expect verify-no-exp 1 'Pass --no-require-exp' "$PP" verify --key "$tmp/pub.pem" "$(sign '{"sub":"user-42"}')"
-expect verify-no-exp-ok 0 '"sub": "user-42"' "$PP" verify --key "$tmp/pub.pem" --no-require-exp "$(sign '{"sub":"user-42"}')"
-expect verify-private-key 2 'private' "$PP" verify --key "$tmp/key.pem" "$tok"
+expect verify-tampered 1 'signature' "$PP" verify --key "$tmp/pub.pem" --at "$vat" "${tok%%.*}.$(cut -d. -f2 <<<"$other").${tok##*.}"
+expect verify-alg 1 'RS256' "$PP" verify --key "$tmp/pub.pem" --at "$vat" --alg ES256 "$tok"
+expect verify-no-exp 1 'Pass --no-require-exp' "$PP" verify --key "$tmp/pub.pem" --at "$vat" "$(sign '{"sub":"user-42"}')"
+expect verify-no-exp-ok 0 '"sub": "user-42"' "$PP" verify --key "$tmp/pub.pem" --at "$vat" --no-require-exp "$(sign '{"sub":"user-42"}')"
+expect verify-private-key 2 'private' "$PP" verify --key "$tmp/key.pem" --at "$vat" "$tok"
+# a JWK with a private member is refused like a PEM private key, alone or in a set
+jq -c '. + {d: "AQAB"}' test/fixtures/keys/rsa2048.jwk >"$tmp/private.jwk"
+expect verify-private-jwk 2 'key is a private key' "$PP" verify --key "$tmp/private.jwk" --at "$vat" "$tok"
+jq -c '{keys: [., {kty: "EC", crv: "P-256", x: "LrmdlW_vvNluUojrUrOHGWYnbWZ6eP-zCl3oIbaCm38", y: "dbiQoJEzXra0WraLy60a47JrwmjwyJKUqO3faKVMuBE", d: "AQAB"}]}' \
+	test/fixtures/keys/rsa2048.jwk >"$tmp/private-set.jwk"
+expect verify-private-jwk-set 2 'key is a private key' "$PP" verify --key "$tmp/private-set.jwk" --at "$vat" "$tok"
 out=$("$PP" verify --key "$tmp/pub.pem" --at $((now + 7200)) "$tok" 2>/dev/null)
 if [ -z "$out" ]; then pass; else fail "a refused token printed claims"; fi
+
+# ------------------------------------------- verify at fixed instants
+# The committed test tokens (test/fixtures/tokens, made by make-tokens.sh):
+# iat 2026-01-01 00:00:00Z = 1767225600, exp one hour later = 1767229200;
+# nbf.token is valid from 1767232800.  --at fixes the instant, so these
+# never depend on the clock; no --leeway, so they test the 30 s default.
+echo "== verify: the default leeway of 30 seconds"
+fx=test/fixtures
+rsapub=$fx/keys/rsa2048-public.pem
+ecpub=$fx/keys/ec256-public.pem
+rs=$(tr -d '\n' <"$fx/tokens/rs256.token")
+es=$(tr -d '\n' <"$fx/tokens/es256.token")
+nbf=$(tr -d '\n' <"$fx/tokens/nbf.token")
+expect leeway-exp-inside 0 '"sub": "user-1"' "$PP" verify --key "$rsapub" --at 1767229229 "$rs"
+expect leeway-exp-outside 1 'token expired at 2026-01-01 01:00:00+00' "$PP" verify --key "$rsapub" --at 1767229231 "$rs"
+expect leeway-nbf-inside 0 '"sub": "user-1"' "$PP" verify --key "$rsapub" --at 1767232771 "$nbf"
+expect leeway-nbf-outside 1 'token is not valid until 2026-01-01 02:00:00+00' "$PP" verify --key "$rsapub" --at 1767232769 "$nbf"
+expect leeway-iat-inside 0 '"sub": "user-1"' "$PP" verify --key "$rsapub" --at 1767225571 "$rs"
+expect leeway-iat-outside 1 'token issue time 2026-01-01 00:00:00+00 is in the future' "$PP" verify --key "$rsapub" --at 1767225569 "$rs"
+expect leeway-zero 1 'token expired at' "$PP" verify --key "$rsapub" --at 1767229201 --leeway 0 "$rs"
+
+# ------------------------------------- verify --verbose: the log-only reason
+# A refusal's precise reason is what the extension writes to the server log
+# only (errdetail_log); --verbose prints it.  The signatures are cut short or
+# lengthened by one byte; a valid ES256 signature with one more byte must be
+# refused too.  Each run is under valgrind when it is installed: a short
+# ES256 signature that reached OpenSSL would be an invalid read.
+echo "== verify --verbose: signature lengths, under valgrind"
+unb64url() {
+	local s
+	s=$(tr -- '-_' '+/')
+	while [ $(( ${#s} % 4 )) -ne 0 ]; do s="$s="; done
+	printf '%s' "$s" | openssl base64 -d -A
+}
+# resig TOKEN HEX_EDIT prints TOKEN with its signature's hex passed through
+# sed expression HEX_EDIT
+resig() {
+	local hex
+	hex=$(printf '%s' "${1##*.}" | unb64url | xxd -p | tr -d '\n' | sed "$2")
+	printf '%s.%s' "${1%.*}" "$(printf '%s' "$hex" | xxd -r -p | b64url)"
+}
+vg=()
+if command -v valgrind >/dev/null; then
+	vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
+else
+	fail "valgrind is not installed (bash scripts/setup.sh valgrind)"
+fi
+at=1767226000
+expect verbose-es256-valid 0 '"sub": "user-1"' "${vg[@]}" "$PP" verify --verbose --alg ES256 --key "$ecpub" --at $at "$es"
+expect verbose-es256-short 1 'DETAIL (log):  The ES256 signature has 63 bytes; exactly 64 are required.' \
+	"${vg[@]}" "$PP" verify --verbose --alg ES256 --key "$ecpub" --at $at "$(resig "$es" 's/..$//')"
+expect verbose-es256-half 1 'DETAIL (log):  The ES256 signature has 32 bytes; exactly 64 are required.' \
+	"${vg[@]}" "$PP" verify --verbose --alg ES256 --key "$ecpub" --at $at "$(resig "$es" 's/^\(.\{64\}\).*/\1/')"
+expect verbose-es256-long 1 'DETAIL (log):  The ES256 signature has 65 bytes; exactly 64 are required.' \
+	"${vg[@]}" "$PP" verify --verbose --alg ES256 --key "$ecpub" --at $at "$(resig "$es" 's/$/00/')"
+expect verbose-rs256-valid 0 '"sub": "user-1"' "${vg[@]}" "$PP" verify --verbose --key "$rsapub" --at $at "$rs"
+expect verbose-rs256-short 1 'DETAIL (log):  The RS256 signature has 255 bytes; exactly 256 are required.' \
+	"${vg[@]}" "$PP" verify --verbose --key "$rsapub" --at $at "$(resig "$rs" 's/..$//')"
+expect verbose-rs256-long 1 'DETAIL (log):  The RS256 signature has 257 bytes; exactly 256 are required.' \
+	"${vg[@]}" "$PP" verify --verbose --key "$rsapub" --at $at "$(resig "$rs" 's/$/00/')"
+expect verbose-rs256-bad 1 'DETAIL (log):  The RS256 signature does not verify' \
+	"${vg[@]}" "$PP" verify --verbose --key "$rsapub" --at $at "${rs%%.*}.$(printf '{"sub":"admin","exp":1767229200}' | b64url).${rs##*.}"
+# the extension: the same reasons reach the server log (errdetail_log), never
+# the client
+if [ "$have_sql_verify" = t ]; then
+	# log_reason NAME TOKEN KEYFILE ALG REASON
+	log_reason() {
+		local name=$1 tok=$2 key alg=$4 reason=$5 err
+		key=$(cat "$3")
+		err=$(echo "SELECT paragon_verify_token('$tok', '$key', '{$alg}', at => to_timestamp($at));" | sql 2>&1 >/dev/null)
+		if ! grep -qF 'token signature is invalid' <<<"$err"; then
+			fail "$name: paragon_verify_token did not refuse the token: $err"
+		elif grep -qF -- "$reason" <<<"$err"; then
+			fail "$name: the client was told the log-only reason: $err"
+		elif ! grep -qF -- "DETAIL:  $reason" "$tmp/server.log"; then
+			fail "$name: the server log lacks \"DETAIL:  $reason\""
+		else
+			pass
+		fi
+	}
+	log_reason log-es256-short "$(resig "$es" 's/..$//')" "$ecpub" ES256 \
+		'The ES256 signature has 63 bytes; exactly 64 are required.'
+	log_reason log-es256-long "$(resig "$es" 's/$/0000/')" "$ecpub" ES256 \
+		'The ES256 signature has 66 bytes; exactly 64 are required.'
+	log_reason log-rs256-short "$(resig "$rs" 's/....$//')" "$rsapub" RS256 \
+		'The RS256 signature has 254 bytes; exactly 256 are required.'
+	log_reason log-rs256-long "$(resig "$rs" 's/$/000000/')" "$rsapub" RS256 \
+		'The RS256 signature has 259 bytes; exactly 256 are required.'
+fi
+# without --verbose the reason stays out of standard error
+out=$("$PP" verify --alg ES256 --key "$ecpub" --at $at "$(resig "$es" 's/..$//')" 2>&1)
+if [ $? -eq 1 ] && grep -qF 'token signature is invalid' <<<"$out" && ! grep -q 'DETAIL (log)' <<<"$out"; then
+	pass
+else
+	fail "verify without --verbose: $out"
+fi
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

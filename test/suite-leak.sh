@@ -2,7 +2,8 @@
 #
 # test/suite-leak.sh — runs test/leak.sh (ten million checks with constant
 # claims, one million with changing claims, a hundred thousand failing
-# calls, all in one backend; backend memory must stay flat) as part of
+# calls, all in one backend; backend memory must stay flat and every
+# phase must count the answers its claims give) as part of
 # scripts/test.sh.  About 30 seconds on 2 cores.  Needs the extension
 # installed, which scripts/test.sh does before the suites.
 set -euo pipefail

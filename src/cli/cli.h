@@ -68,7 +68,7 @@ extern void cli_report_claims_error(const pp_error *e);
 /* target.c */
 extern const char *cli_member_arg(const char *arg);
 extern bool cli_permission_arg(const char *command, const char *arg, int *perm);
-extern void cli_target_args(pp_target *t, char **args, int nargs);
+extern bool cli_target_args(const char *command, pp_target *t, char **args, int nargs);
 
 /* The subcommands: cmd_check.c, cmd_decide.c, cmd_matrix.c, cmd_verify.c. */
 extern int	cli_cmd_check(int argc, char **argv);

@@ -7,7 +7,10 @@
  * The builder runs in collect mode, as for paragon_claims_errors, and each
  * problem is printed as that function's row, "PATH: MESSAGE", so the two
  * can be compared line by line; a hint, when the core has one, follows on
- * its own line indented by two spaces.
+ * its own line indented by two spaces.  Like that function, it lists a
+ * top-level claim that looks like the permissions claim without being it
+ * ("urn:useparagon:connect:permission"): evaluation ignores such a claim,
+ * so the token is unrestricted, and exit status 1 says so.
  *
  * src/cli/cmd_check.c
  *

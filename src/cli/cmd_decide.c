@@ -184,7 +184,11 @@ decide(int argc, char **argv, bool visible)
 	p = cli_compile_claims(claims);
 	if (p == NULL)
 		return CLI_EXIT_ERROR;
-	cli_target_args(&t, argv + optind + nfixed, nargs - nfixed);
+	if (!cli_target_args(command, &t, argv + optind + nfixed, nargs - nfixed))
+	{
+		pp_policy_free(p);
+		return CLI_EXIT_ERROR;
+	}
 	answer = visible ? pp_visible(p, &t) : pp_allowed(p, perm, &t);
 	printf("%s\n", answer ? "true" : "false");
 	if (want_explain)

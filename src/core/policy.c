@@ -74,6 +74,7 @@ struct pp_builder
 {
 	pp_allocator alloc;
 	bool		collect_all;
+	bool		lint_lookalikes;	/* a look-alike of the claim is an error */
 	bool		stopped;
 	bool		seen_root;
 	bool		in_string_claim;	/* walking a permissions claim parsed from a string */
@@ -161,14 +162,40 @@ escape_into(char *buf, const char *s, size_t len)
 	return n;
 }
 
-/* escaped returns a NUL-terminated, escaped copy of s for messages. */
+/*
+ * A key longer than QUOTE_MAX bytes is cut to QUOTE_CUT bytes (at a
+ * character boundary) where a message or a path quotes it, so that a
+ * megabyte key does not become a megabyte error; the path says how long
+ * the key was.
+ */
+#define QUOTE_MAX	128
+#define QUOTE_CUT	100
+
+/* quote_len is how many bytes of a key of len bytes are quoted. */
+static size_t
+quote_len(const char *s, size_t len)
+{
+	size_t		n = QUOTE_CUT;
+
+	if (len <= QUOTE_MAX)
+		return len;
+	/* do not end inside a UTF-8 sequence: back up to a lead byte */
+	while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+/* escaped returns a NUL-terminated, escaped copy of s for messages, cut if long. */
 static char *
 escaped(pp_builder *b, const char *s, size_t len)
 {
-	size_t		n = escape_into(NULL, s, len);
-	char	   *out = pp_alloc(&b->alloc, n + 1);
+	size_t		qlen = quote_len(s, len);
+	size_t		n = escape_into(NULL, s, qlen);
+	char	   *out = pp_alloc(&b->alloc, n + 4);
 
-	escape_into(out, s, len);
+	escape_into(out, s, qlen);
+	if (qlen < len)
+		memcpy(out + n, "...", 3), n += 3;
 	out[n] = '\0';
 	return out;
 }
@@ -183,7 +210,9 @@ format_path(pp_builder *b)
 	int			i;
 
 	for (i = 0; i < b->nsegs; i++)
-		n += b->segs[i].key ? 3 + escape_into(NULL, b->segs[i].key, b->segs[i].len) : 12;
+		n += b->segs[i].key ?
+			3 + escape_into(NULL, b->segs[i].key, quote_len(b->segs[i].key, b->segs[i].len)) + 40 :
+			12;
 	out = pp_alloc(&b->alloc, n + 1);
 	o = out;
 	*o++ = '$';
@@ -191,10 +220,15 @@ format_path(pp_builder *b)
 	{
 		if (b->segs[i].key)
 		{
+			size_t		qlen = quote_len(b->segs[i].key, b->segs[i].len);
+
 			*o++ = '.';
 			*o++ = '"';
-			o += escape_into(o, b->segs[i].key, b->segs[i].len);
+			o += escape_into(o, b->segs[i].key, qlen);
 			*o++ = '"';
+			/* a cut key: say so, and how long it was */
+			if (qlen < b->segs[i].len)
+				o += snprintf(o, 40, "...(%zu bytes)", b->segs[i].len);
 		}
 		else
 			o += snprintf(o, 12, "[%u]", b->segs[i].index);
@@ -311,6 +345,20 @@ value_done(pp_builder *b)
 	}
 	else if (f->kind == FRAME_ROOT)
 		b->in_string_claim = false;
+}
+
+/*
+ * pp_builder_lint makes a top-level look-alike of the permissions claim
+ * an error of this builder, for the front ends that list problems
+ * (paragon_claims_errors, the tool's check) and for strict mode; never in
+ * the compile that evaluation uses, where such a claim is ignored, as
+ * Paragon ignores it.  Off by default, so that the first-error and
+ * collect-all modes agree on whether claims compile.
+ */
+void
+pp_builder_lint(pp_builder *b, bool lookalikes)
+{
+	b->lint_lookalikes = lookalikes;
 }
 
 /* pp_builder_new creates a builder; collect_all keeps going after errors. */
@@ -541,6 +589,15 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 			b->nsegs--;
 			return w;
 		}
+		if (b->lint_lookalikes && pp_claim_lookalike(key, len))
+		{
+			w = add_error_key(b, PP_ERR_CLAIMS,
+							  "Evaluation reads only \"" PP_PERMISSIONS_CLAIM "\" and ignores this claim, so its permissions restrict nothing; spell the claim name exactly.",
+							  "claim \"%s\" is ignored: it looks like the permissions claim \"" PP_PERMISSIONS_CLAIM "\" but is not it",
+							  key, len);
+			b->nsegs--;
+			return w;
+		}
 		/* other claims (sub, exp, ...) are not ours to read */
 		b->nsegs--;
 		return PP_WALK_SKIP;
@@ -549,11 +606,12 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 	/* FRAME_SCOPES */
 	if (len > PP_MAX_SELECTOR_LEN)
 	{
-		char		limit[64];
+		char		msg[96];
 
-		snprintf(limit, sizeof(limit), "%d", PP_MAX_SELECTOR_LEN);
+		snprintf(msg, sizeof(msg), "scope key of %zu bytes exceeds %d bytes%%s",
+				 len, PP_MAX_SELECTOR_LEN);
 		w = add_error(b, PP_ERR_LIMIT, "Shorten the integration name, credential ID or External ID.",
-					  "scope key exceeds %s bytes", limit);
+					  msg, NULL);
 		b->nsegs--;
 		return w;
 	}

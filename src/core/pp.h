@@ -118,6 +118,7 @@ typedef struct pp_policy pp_policy;
 
 /* Builder: create, feed events, finish. */
 extern pp_builder *pp_builder_new(const pp_allocator *alloc, bool collect_all);
+extern void pp_builder_lint(pp_builder *b, bool lookalikes);
 extern pp_walk pp_ev_object_begin(pp_builder *b);
 extern pp_walk pp_ev_key(pp_builder *b, const char *key, size_t len);
 extern pp_walk pp_ev_object_end(pp_builder *b);
@@ -143,6 +144,25 @@ extern uint16_t pp_perm_implied(uint16_t perms);
 /* UUID text as PostgreSQL's uuid type reads it; true and 16 bytes if valid. */
 extern bool pp_uuid_parse(const char *s, size_t len, unsigned char out[16]);
 extern void pp_uuid_format(const unsigned char in[16], char out[37]);
+
+/*
+ * A credential argument that is not uuid input only because of white
+ * space around it: it would compare as text and miss the UUID's rules, so
+ * the front ends refuse it (PP_SPACED_UUID_MESSAGE, one %s: the text).
+ */
+extern bool pp_cred_spaced_uuid(const char *s, size_t len);
+
+#define PP_SPACED_UUID_MESSAGE "credential \"%s\" has white space around a UUID"
+#define PP_SPACED_UUID_HINT "Trim the credential ID: with the white space it compares as text and would not match the UUID's rules."
+
+/*
+ * A top-level claim that looks like the permissions claim and is not it
+ * (another "urn:useparagon:" claim, another case, a few characters off).
+ * Evaluation ignores it, as Paragon does, so a token whose only
+ * permissions sit under such a name is unrestricted; claims_errors lists
+ * it, and strict mode (pp_builder_lint) makes it an error.
+ */
+extern bool pp_claim_lookalike(const char *key, size_t len);
 
 /*
  * A target (integration, credential, configuration).  Members beyond

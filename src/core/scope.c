@@ -2,12 +2,16 @@
  *
  * scope.c
  *	  The vocabulary of Paragon permissions: permission names and their
- *	  implications, scope keys, UUID text and targets.
+ *	  implications, scope keys, UUID text, targets, and the claim names
+ *	  that look like the permissions claim.
  *
  * Credential selectors and arguments that are valid input for
  * PostgreSQL's uuid type compare as UUIDs, so case, braces and hyphen
  * placement do not matter; pp_uuid_parse accepts exactly what uuid_in
- * accepts, so the extension and the tool agree with the uuid type.
+ * accepts, so the extension and the tool agree with the uuid type.  A
+ * credential argument that is UUID input but for white space around it
+ * is refused by the front ends (pp_cred_spaced_uuid): as text it would
+ * slip past a deny written for the UUID.
  *
  * src/core/scope.c
  *
@@ -115,6 +119,122 @@ pp_uuid_parse(const char *s, size_t len, unsigned char out[16])
 		pos++;
 	}
 	return pos == len;
+}
+
+/* is_space is C isspace in the "C" locale, for ASCII white space. */
+static inline bool
+is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/*
+ * pp_cred_spaced_uuid tells whether text has white space at either end
+ * and is valid UUID input once that is trimmed.  Two byte tests when the
+ * text has none, so it can run on every row.
+ */
+bool
+pp_cred_spaced_uuid(const char *s, size_t len)
+{
+	unsigned char uuid[16];
+
+	if (len == 0 || (!is_space((unsigned char) s[0]) && !is_space((unsigned char) s[len - 1])))
+		return false;
+	while (len > 0 && is_space((unsigned char) *s))
+		s++, len--;
+	while (len > 0 && is_space((unsigned char) s[len - 1]))
+		len--;
+	return pp_uuid_parse(s, len, uuid);
+}
+
+/* lower_ascii folds an ASCII letter to lower case. */
+static inline unsigned char
+lower_ascii(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char) (c + ('a' - 'A')) : c;
+}
+
+/* has_prefix_ci says whether key starts with prefix, ASCII case folded. */
+static bool
+has_prefix_ci(const char *key, size_t len, const char *prefix)
+{
+	size_t		plen = strlen(prefix);
+	size_t		i;
+
+	if (len < plen)
+		return false;
+	for (i = 0; i < plen; i++)
+		if (lower_ascii((unsigned char) key[i]) != (unsigned char) prefix[i])
+			return false;
+	return true;
+}
+
+/* contains_ci says whether key contains word (lower case), ASCII case folded. */
+static bool
+contains_ci(const char *key, size_t len, const char *word)
+{
+	size_t		wlen = strlen(word);
+	size_t		i;
+
+	for (i = 0; i + wlen <= len; i++)
+		if (has_prefix_ci(key + i, len - i, word))
+			return true;
+	return false;
+}
+
+#define LOOKALIKE_MAX_EDITS 3
+
+/*
+ * edit_distance is the Levenshtein distance between key (ASCII case
+ * folded) and the permissions claim; the caller bounds key's length.
+ */
+static int
+edit_distance(const char *key, size_t len)
+{
+	const char *claim = PP_PERMISSIONS_CLAIM;
+	size_t		clen = sizeof(PP_PERMISSIONS_CLAIM) - 1;
+	int			prev[sizeof(PP_PERMISSIONS_CLAIM)];
+	int			cur[sizeof(PP_PERMISSIONS_CLAIM)];
+	size_t		i,
+				j;
+
+	for (j = 0; j <= clen; j++)
+		prev[j] = (int) j;
+	for (i = 1; i <= len; i++)
+	{
+		cur[0] = (int) i;
+		for (j = 1; j <= clen; j++)
+		{
+			int			sub = prev[j - 1] +
+				(lower_ascii((unsigned char) key[i - 1]) != (unsigned char) claim[j - 1]);
+			int			del = prev[j] + 1;
+			int			ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, sizeof(prev));
+	}
+	return prev[clen];
+}
+
+/*
+ * pp_claim_lookalike tells whether a top-level claim name looks like the
+ * permissions claim without being it: another "urn:useparagon:" claim,
+ * any name containing "useparagon", or one within three edits of the
+ * claim, case folded ("urn:useparagon:connect:permission",
+ * "URN:useparagon:connect:permissions").
+ */
+bool
+pp_claim_lookalike(const char *key, size_t len)
+{
+	size_t		clen = sizeof(PP_PERMISSIONS_CLAIM) - 1;
+
+	if (len == clen && memcmp(key, PP_PERMISSIONS_CLAIM, clen) == 0)
+		return false;
+	if (contains_ci(key, len, "useparagon"))
+		return true;
+	return len + LOOKALIKE_MAX_EDITS >= clen && len <= clen + LOOKALIKE_MAX_EDITS &&
+		edit_distance(key, len) <= LOOKALIKE_MAX_EDITS;
 }
 
 /* pp_uuid_format writes the canonical text of a UUID. */
@@ -243,6 +363,12 @@ pp_scope_parse(const char *key, size_t len, pp_scope *out, const char **hint)
 	out->sel_len = sel_len;
 	if (out->level == PP_LEVEL_CREDENTIAL && pp_uuid_parse(sel, sel_len, out->uuid))
 		out->isuuid = true;
+	else if (out->level == PP_LEVEL_CREDENTIAL && pp_cred_spaced_uuid(sel, sel_len))
+	{
+		/* as text it would never match the UUID: a deny would be lost */
+		*hint = "Trim the credential ID: with the white space it compares as text and would never match the UUID.";
+		return "credential ID with white space around a UUID in scope \"%s\"";
+	}
 	return NULL;
 }
 

@@ -15,6 +15,12 @@
 #include <stddef.h>
 
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
+
+/* keys are read and built with OpenSSL 3's provider API (OSSL_PARAM) */
+#if OPENSSL_VERSION_NUMBER < 0x30000000L
+#error "paragon_perm needs OpenSSL 3.0 or later"
+#endif
 
 #include "jose_header.h"
 #include "jws.h"
@@ -25,6 +31,7 @@
 
 extern bool pj_key_load(const char *text, size_t len, const pj_header *hdr,
 						pj_key_cache *cache, EVP_PKEY **out, pj_error *err);
+extern bool pj_key_check(const char *text, size_t len, pj_error *err);
 extern bool pj_key_fits(EVP_PKEY *pkey, const pj_header *hdr, pj_error *err);
 
 #endif							/* JWS_KEY_H */

@@ -79,3 +79,20 @@ paragon_target_args(FunctionCallInfo fcinfo, int argno, bool cred_is_uuid,
 	pp_target_init(t, a.integ, a.integ_len, a.cred, a.cred_len, a.cred_uuid,
 				   a.conf, a.conf_len);
 }
+
+/*
+ * paragon_spaced_uuid_error refuses a credential argument that is a UUID
+ * but for white space around it: compared as text, it would slip past a
+ * deny written for the UUID (semantics: UUIDs compare as UUIDs only when
+ * both sides are uuid input).  At most 80 bytes are quoted.
+ */
+void
+paragon_spaced_uuid_error(const char *cred, size_t len)
+{
+	char	   *quoted = pnstrdup(cred, Min(len, 80));
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg(PP_SPACED_UUID_MESSAGE, quoted),
+			 errhint(PP_SPACED_UUID_HINT)));
+}

@@ -177,7 +177,7 @@ static inline void
 remember_toast(PolicyCache *c, const struct varatt_external *toast)
 {
 	c->last_toast = *toast;
-	c->last_toast_lxid = MyProc->lxid;
+	c->last_toast_lxid = PP_MY_LXID;
 	c->last_toast_stmt = GetCurrentStatementStartTimestamp();
 	c->last_toast_valid = true;
 }
@@ -344,7 +344,7 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 		is_toast = true;
 		if (c->last >= 0 && c->last_toast_valid &&
 			memcmp(&toast, &c->last_toast, sizeof(toast)) == 0 &&
-			c->last_toast_lxid == MyProc->lxid &&
+			c->last_toast_lxid == PP_MY_LXID &&
 			c->last_toast_stmt == GetCurrentStatementStartTimestamp())
 			return c->last_policy;
 	}

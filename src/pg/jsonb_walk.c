@@ -10,6 +10,10 @@
  * walked.  A permissions claim that is a JSON string is parsed strictly
  * with jansson (src/json).
  *
+ * The same builder, in lint mode, reports a look-alike of the permissions
+ * claim: paragon_claims_errors lists it, and paragon_check_lookalikes
+ * raises it for strict mode (paragon.strict_claims).
+ *
  * Memory: a compile runs in a context of its own, created under the
  * caller's current context so that an error discards it with the
  * transaction; only a successful compile is moved under the cache's
@@ -147,7 +151,8 @@ paragon_check_claims_size(Size size)
 
 /*
  * paragon_walk_jsonb walks claims into a new builder whose memory comes
- * from alloc; walk scratch is freed before returning.
+ * from alloc; walk scratch is freed before returning.  collect_all lists
+ * every problem, look-alikes of the permissions claim included.
  */
 pp_builder *
 paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc, bool collect_all)
@@ -160,6 +165,8 @@ paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc, bool collect_all)
 
 	paragon_check_claims_size(VARSIZE(claims));
 	b = pp_builder_new(alloc, collect_all);
+	/* a walk that lists every problem (paragon_claims_errors) lints too */
+	pp_builder_lint(b, collect_all);
 	walk_container(b, &claims->root);
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(scratch);
@@ -220,4 +227,42 @@ paragon_compile_jsonb(Jsonb *claims, MemoryContext parent)
 	pp_builder_free(b);
 	MemoryContextSetParent(result.cxt, parent);
 	return result;
+}
+
+/*
+ * paragon_check_lookalikes raises the claims error of the first top-level
+ * claim that looks like the permissions claim without being it (strict
+ * mode).  Only the top level is read: a lint builder is shown the
+ * offending key alone, so the message and the path are the core's.
+ */
+void
+paragon_check_lookalikes(Jsonb *claims)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	if (!JB_ROOT_IS_OBJECT(claims))
+		return;
+	it = JsonbIteratorInit(&claims->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY && pp_claim_lookalike(v.val.string.val, v.val.string.len))
+		{
+			MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
+													  "paragon_perm lint",
+													  ALLOCSET_SMALL_SIZES);
+			pp_allocator alloc = paragon_allocator(cxt);
+			pp_builder *b = pp_builder_new(&alloc, false);
+			const pp_error *e;
+
+			pp_builder_lint(b, true);
+			pp_ev_object_begin(b);
+			pp_ev_key(b, v.val.string.val, v.val.string.len);
+			e = pp_builder_errors(b);
+			if (e == NULL)
+				elog(ERROR, "paragon_perm: look-alike claim not reported");
+			paragon_report_error(e);
+		}
+	}
 }

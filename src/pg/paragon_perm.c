@@ -21,11 +21,13 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
 #include "pg_policy.h"
+#include "settings.h"
 
 PG_MODULE_MAGIC;
 
@@ -36,7 +38,10 @@ void
 _PG_init(void)
 {
 	paragon_jansson_init();
+	paragon_settings_init();
 	paragon_session_init();
+	paragon_settings_finish();
+	MarkGUCPrefixReserved("paragon");
 }
 
 /* claims_policy returns the policy of the claims argument, or NULL for SQL NULL. */

@@ -19,6 +19,7 @@
 #include "utils/jsonb.h"
 #include "utils/uuid.h"
 
+#include "pg_compat.h"
 #include "pp.h"
 
 /* A compiled policy and the memory context that holds all of it. */
@@ -66,15 +67,17 @@ typedef struct PermMemo
 extern PgPolicy paragon_compile_jsonb(Jsonb *claims, MemoryContext parent);
 extern pp_builder *paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc,
 									  bool collect_all);
-extern void paragon_report_error(const pp_error *e) pg_attribute_noreturn();
+pg_noreturn extern void paragon_report_error(const pp_error *e);
 extern void paragon_check_claims_size(Size size);
 extern pp_allocator paragon_allocator(MemoryContext cxt);
+extern void paragon_check_lookalikes(Jsonb *claims);
 
 /* jansson_pg.c */
 extern void paragon_jansson_init(void);
 
 /* session.c */
 extern void paragon_session_init(void);
+extern void paragon_session_invalidate(void);
 
 /* store.c */
 extern SharedPolicy *paragon_store_acquire(Datum raw, const char *data, Size len,
@@ -97,6 +100,7 @@ extern int	paragon_permission_arg_memo_slow(FunctionCallInfo fcinfo, int argno,
 											 PermMemo *memo);
 extern void paragon_target_args(FunctionCallInfo fcinfo, int argno,
 								bool cred_is_uuid, pp_target *t);
+pg_noreturn extern void paragon_spaced_uuid_error(const char *cred, size_t len);
 
 /*
  * paragon_permission_arg_memo is paragon_permission_arg for a call site
@@ -165,7 +169,15 @@ paragon_read_target_args(FunctionCallInfo fcinfo, int argno, bool cred_is_uuid,
 			a->cred_uuid = DatumGetUUIDP(PG_GETARG_DATUM(argno + 1))->data;
 	}
 	else
+	{
 		a->cred = paragon_text_arg(fcinfo, argno + 1, &a->cred_len);
+		/* white space at an end (bytes <= ' ') may hide a UUID: refuse it */
+		if (a->cred != NULL && a->cred_len > 0 &&
+			unlikely((unsigned char) a->cred[0] <= ' ' ||
+					 (unsigned char) a->cred[a->cred_len - 1] <= ' ') &&
+			pp_cred_spaced_uuid(a->cred, a->cred_len))
+			paragon_spaced_uuid_error(a->cred, a->cred_len);
+	}
 	a->conf = paragon_text_arg(fcinfo, argno + 2, &a->conf_len);
 }
 

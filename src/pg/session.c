@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * session.c
- *	  Session claims: the paragon.* settings, paragon_set_token, and the
- *	  short forms of paragon_allowed/paragon_visible that policies use.
+ *	  Session claims: paragon_set_token, and the short forms of
+ *	  paragon_allowed/paragon_visible that policies use.
  *
  * The claims of the session come from exactly one source, chosen by the
  * superuser-only setting paragon.claims_source:
@@ -11,11 +11,12 @@
  *			superuser's key (paragon.public_key) and options;
  *	setting	the JSON text of the setting named by paragon.claims_setting
  *			(request.jwt.claims by default, PostgREST's convention), for
- *			deployments that verify tokens elsewhere;
- *	auto	token when paragon.public_key is set, else setting.
+ *			deployments that verify tokens elsewhere.
  *
  * Never both: a role that can run SQL must not be able to replace
- * verified claims with a SET.
+ * verified claims with a SET.  The settings, and the guard that refuses
+ * claims when one of them was lost as the library loaded, are in
+ * settings.c.
  *
  * Verified claims are kept in a hidden setting, paragon.token_claims,
  * that only superusers (or this module, acting for paragon_set_token)
@@ -49,31 +50,12 @@
 
 #include "citus.h"
 #include "pg_policy.h"
+#include "settings.h"
 #include "token.h"
 
 #define TOKEN_CLAIMS_GUC "paragon.token_claims"
 
-typedef enum ClaimsSource
-{
-	CLAIMS_SOURCE_AUTO,
-	CLAIMS_SOURCE_TOKEN,
-	CLAIMS_SOURCE_SETTING
-} ClaimsSource;
-
-static const struct config_enum_entry claims_source_options[] = {
-	{"auto", CLAIMS_SOURCE_AUTO, false},
-	{"token", CLAIMS_SOURCE_TOKEN, false},
-	{"setting", CLAIMS_SOURCE_SETTING, false},
-	{NULL, 0, false}
-};
-
-/* settings */
-static char *public_key = NULL;
-static char *algorithms = NULL;
-static char *audience = NULL;
-static int	leeway_s = 30;
-static int	claims_source = CLAIMS_SOURCE_AUTO;
-static char *claims_setting = NULL;
+/* the verified claims (hidden setting) */
 static char *token_claims = NULL;
 
 /* bumped by every change of paragon.token_claims */
@@ -96,60 +78,6 @@ typedef struct SessionClaims
 
 static SessionClaims session;
 
-/* the algorithms the setting may name */
-static const char *const known_algorithms[] = {
-	"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-	"ES256", "ES384", "ES512", "EdDSA"
-};
-
-/* split_algorithms splits a comma-separated list in place; returns the count. */
-static int
-split_algorithms(char *list, char **out, int max)
-{
-	int			n = 0;
-	char	   *tok;
-	char	   *save = NULL;
-
-	for (tok = strtok_r(list, ", \t", &save); tok != NULL; tok = strtok_r(NULL, ", \t", &save))
-	{
-		if (n == max)
-			return -1;
-		out[n++] = tok;
-	}
-	return n;
-}
-
-/* check_algorithms refuses a paragon.algorithms naming an unsupported algorithm. */
-static bool
-check_algorithms(char **newval, void **extra, GucSource source)
-{
-	char	   *copy = pstrdup(*newval);
-	char	   *algs[16];
-	int			n = split_algorithms(copy, algs, lengthof(algs));
-	int			i,
-				j;
-
-	if (n <= 0)
-	{
-		GUC_check_errdetail("List at least one algorithm, such as RS256.");
-		return false;
-	}
-	for (i = 0; i < n; i++)
-	{
-		bool		found = false;
-
-		for (j = 0; j < (int) lengthof(known_algorithms); j++)
-			if (strcmp(algs[i], known_algorithms[j]) == 0)
-				found = true;
-		if (!found)
-		{
-			GUC_check_errdetail("Unsupported algorithm \"%s\"; supported are RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 and EdDSA.", algs[i]);
-			return false;
-		}
-	}
-	return true;
-}
-
 /* assign_token_claims notes that the verified claims changed. */
 static void
 assign_token_claims(const char *newval, void *extra)
@@ -157,51 +85,34 @@ assign_token_claims(const char *newval, void *extra)
 	token_generation++;
 }
 
-/* paragon_session_init defines the paragon.* settings; called from _PG_init. */
+/*
+ * paragon_session_init defines the hidden setting of verified claims; the
+ * superuser settings are settings.c's.  Called from _PG_init.
+ */
 void
 paragon_session_init(void)
 {
-	DefineCustomStringVariable("paragon.public_key",
-							   "Key that verifies Paragon User Tokens in paragon_set_token.",
-							   "A PEM public key or certificate, a JWK, or a JWK Set (the token's kid picks the key).",
-							   &public_key, "", PGC_SUSET, 0, NULL, NULL, NULL);
-	DefineCustomStringVariable("paragon.algorithms",
-							   "Comma-separated signature algorithms paragon_set_token accepts.",
-							   NULL, &algorithms, "RS256", PGC_SUSET, 0,
-							   check_algorithms, NULL, NULL);
-	DefineCustomStringVariable("paragon.audience",
-							   "Audience a token must carry in aud, or empty for no check.",
-							   "Paragon tokens carry aud = \"useparagon.com/<project id>\".",
-							   &audience, "", PGC_SUSET, 0, NULL, NULL, NULL);
-	DefineCustomIntVariable("paragon.leeway",
-							"Clock skew allowed when checking exp, nbf and iat.",
-							NULL, &leeway_s, 30, 0, 3600, PGC_SUSET, GUC_UNIT_S,
-							NULL, NULL, NULL);
-	DefineCustomEnumVariable("paragon.claims_source",
-							 "Where the session's claims come from: token, setting or auto.",
-							 "auto means token when paragon.public_key is set, else setting.",
-							 &claims_source, CLAIMS_SOURCE_AUTO, claims_source_options,
-							 PGC_SUSET, 0, NULL, NULL, NULL);
-	DefineCustomStringVariable("paragon.claims_setting",
-							   "Setting holding the claims as JSON text when paragon.claims_source is setting.",
-							   NULL, &claims_setting, "request.jwt.claims", PGC_SUSET, 0,
-							   NULL, NULL, NULL);
+	paragon_settings_guard_begin(TOKEN_CLAIMS_GUC);
 	DefineCustomStringVariable(TOKEN_CLAIMS_GUC,
 							   "Claims of the token verified by paragon_set_token (set by the extension).",
 							   NULL, &token_claims, "", PGC_SUSET,
 							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
 							   NULL, assign_token_claims, NULL);
-	MarkGUCPrefixReserved("paragon");
+	paragon_settings_guard_end(TOKEN_CLAIMS_GUC);
 }
 
-/* effective_source resolves auto. */
+/* paragon_session_invalidate makes the next read compile the session's claims again. */
+void
+paragon_session_invalidate(void)
+{
+	session.valid = false;
+}
+
+/* effective_source is where the session's claims come from. */
 static ClaimsSource
 effective_source(void)
 {
-	if (claims_source == CLAIMS_SOURCE_AUTO)
-		return (public_key != NULL && public_key[0] != '\0') ?
-			CLAIMS_SOURCE_TOKEN : CLAIMS_SOURCE_SETTING;
-	return (ClaimsSource) claims_source;
+	return (ClaimsSource) paragon_claims_source;
 }
 
 /*
@@ -247,6 +158,7 @@ session_compile(ClaimsSource source, const char *text)
 
 		session.text = pstrdup(text);
 		session.claims = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+		paragon_check_strict_claims(session.claims);
 		data = VARDATA(session.claims);
 		len = VARSIZE(session.claims) - VARHDRSZ;
 		/* the store's key, as cache.c computes it: explicit claims share it */
@@ -296,7 +208,10 @@ session_compile(ClaimsSource source, const char *text)
 static const pp_policy *
 session_policy(void)
 {
-	ClaimsSource source = effective_source();
+	ClaimsSource source;
+
+	paragon_settings_check();
+	source = effective_source();
 
 	if (source == CLAIMS_SOURCE_TOKEN)
 	{
@@ -309,19 +224,19 @@ session_policy(void)
 			session.generation = generation;
 		}
 		if (session.claims != NULL && session.has_exp &&
-			session.exp + (TimestampTz) leeway_s * USECS_PER_SEC < GetCurrentStatementStartTimestamp())
+			session.exp + (TimestampTz) paragon_leeway_s * USECS_PER_SEC < GetCurrentStatementStartTimestamp())
 			return NULL;
 	}
 	else
 	{
-		const char *text = GetConfigOption(claims_setting, true, false);
+		const char *text = GetConfigOption(paragon_claims_setting, true, false);
 
 		if (text != NULL && text[0] == '\0')
 			text = NULL;
 		paragon_citus_guard(PARAGON_CITUS_READ_CLAIMS, text != NULL);
 		/* the setting can change under us at any time: compare its text */
 		if (!session.valid || session.source != source ||
-			session.setting_name == NULL || strcmp(session.setting_name, claims_setting) != 0 ||
+			session.setting_name == NULL || strcmp(session.setting_name, paragon_claims_setting) != 0 ||
 			(text == NULL) != (session.text == NULL) ||
 			(text != NULL && strcmp(text, session.text) != 0))
 		{
@@ -329,7 +244,7 @@ session_policy(void)
 			if (session.cxt == NULL)
 				session.cxt = AllocSetContextCreate(TopMemoryContext, "paragon_perm session",
 													ALLOCSET_SMALL_SIZES);
-			session.setting_name = MemoryContextStrdup(session.cxt, claims_setting);
+			session.setting_name = MemoryContextStrdup(session.cxt, paragon_claims_setting);
 		}
 	}
 	return session.claims != NULL ? session.sp->compiled.policy : NULL;
@@ -382,6 +297,7 @@ paragon_set_token(PG_FUNCTION_ARGS)
 	 * No token (a request without one) means no claims: clear them rather
 	 * than keep the previous request's, which a STRICT function would do.
 	 */
+	paragon_settings_check();
 	if (PG_ARGISNULL(0))
 	{
 		set_token_claims("", is_local);
@@ -393,28 +309,26 @@ paragon_set_token(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("session claims do not come from tokens"),
-				 errdetail("paragon.claims_source is \"%s\"%s.",
-						   claims_source == CLAIMS_SOURCE_AUTO ? "auto" : "setting",
-						   claims_source == CLAIMS_SOURCE_AUTO ? " and paragon.public_key is not set" : ""),
-				 errhint("A superuser sets paragon.public_key, for example with ALTER DATABASE ... SET paragon.public_key = '...'.")));
-	if (public_key == NULL || public_key[0] == '\0')
+				 errdetail("paragon.claims_source is \"setting\".")));
+	if (paragon_public_key == NULL || paragon_public_key[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("paragon.public_key is not set"),
 				 errhint("A superuser sets it, for example with ALTER DATABASE ... SET paragon.public_key = '...'.")));
 
-	list = pstrdup(algorithms);
-	nalgs = split_algorithms(list, algs, lengthof(algs));
+	list = pstrdup(paragon_algorithms);
+	nalgs = paragon_split_algorithms(list, algs, lengthof(algs));
 	claims = paragon_token_verify(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token),
-								  public_key, (const char *const *) algs, nalgs,
-								  (audience != NULL && audience[0] != '\0') ? audience : NULL,
-								  (int64) leeway_s * USECS_PER_SEC,
+								  paragon_public_key, (const char *const *) algs, nalgs,
+								  (paragon_audience != NULL && paragon_audience[0] != '\0') ? paragon_audience : NULL,
+								  (int64) paragon_leeway_s * USECS_PER_SEC,
 								  GetCurrentTimestamp(), true);
 
 	/* refuse claims that would not compile, before they become the session's */
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "paragon_perm check", ALLOCSET_SMALL_SIZES);
 	(void) paragon_compile_jsonb(claims, cxt);
 	MemoryContextDelete(cxt);
+	paragon_check_strict_claims(claims);
 
 	claims_text = JsonbToCString(NULL, &claims->root, VARSIZE(claims));
 	set_token_claims(claims_text, is_local);
@@ -426,6 +340,7 @@ PG_FUNCTION_INFO_V1(paragon_clear_token);
 Datum
 paragon_clear_token(PG_FUNCTION_ARGS)
 {
+	paragon_settings_check();
 	set_token_claims("", false);
 	PG_RETURN_VOID();
 }

@@ -50,6 +50,16 @@
  * or not, so a mark always reflects the most recent check of the current
  * argument.
  *
+ * What the marks rest on, beyond this file: an initplan with no reference
+ * to an enclosing query is evaluated once per executor run; SPI copies the
+ * parameters of a cursor (and of a PL/pgSQL FOR loop's query) when it is
+ * opened; a SQL function binds its arguments at the start of each execution
+ * of its query; PL/pgSQL treats only a query with no range table as a
+ * simple expression.  These hold on PostgreSQL 15 to 18; sql/support.sql
+ * checks every look-alike form by its answers, token by token, so that a
+ * release that changes one of them fails the tests instead of answering
+ * with another token's rights.
+ *
  * src/pg/support.c
  *
  *-------------------------------------------------------------------------

@@ -59,6 +59,7 @@
 #include "jws.h"
 #include "jwt_claims.h"
 #include "jwt_error.h"
+#include "pg_compat.h"
 #include "token.h"
 
 PG_FUNCTION_INFO_V1(paragon_verify_jws);
@@ -104,8 +105,7 @@ token_when_str(double when)
 
 /* token_report raises the error the verifier returned; err must already
  * be free of allocations (it is a plain struct). */
-static void
-pg_attribute_noreturn()
+pg_noreturn static void
 token_report(const pj_error *err)
 {
 	const char *hint = NULL;
