@@ -79,7 +79,8 @@ show() {	# title token
 	echo
 	echo "=== $1"
 	as_pg "$bindir/psql" -h "$work" -U app -d demo -X -q -v ON_ERROR_STOP=1 -v token="$2" <<'SQL'
-SELECT paragon_set_token(:'token') \gset
+BEGIN;
+SET LOCAL paragon.token = :'token';
 SELECT paragon_current_claims() ->> 'sub' AS "token for";
 \echo credentials this token sees, and what it may do with them:
 SELECT label, integration,
@@ -95,6 +96,7 @@ SELECT i AS integration, paragon_allowed('credential:write', i, '*') AS may_conn
 FROM unnest(ARRAY['salesforce', 'hubspot', 'slack']) i;
 \echo the HubSpot credential, explained:
 SELECT paragon_explain(paragon_current_claims(), NULL, 'hubspot', '33333333-3333-3333-3333-333333333333', NULL) AS explain;
+COMMIT;
 SQL
 }
 
@@ -104,8 +106,10 @@ show "member token (one Salesforce credential, one configuration; may connect Sl
 echo
 echo "=== a forged claim is ignored: the app role sets request.jwt.claims and tries to widen its settings"
 as_pg "$bindir/psql" -h "$work" -U app -d demo -X -q -v token="$member_token" <<'SQL'
-SELECT paragon_set_token(:'token') \gset
-SET request.jwt.claims = '{"sub": "admin@acme"}';
+BEGIN;
+SET LOCAL paragon.token = :'token';
+SET LOCAL request.jwt.claims = '{"sub": "admin@acme"}';
 SELECT count(*) AS credentials_seen FROM credentials;
+COMMIT;
 SET paragon.public_key = 'attacker key';
 SQL

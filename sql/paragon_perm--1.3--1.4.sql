@@ -28,12 +28,6 @@ COMMENT ON FUNCTION @extschema@.paragon_verify_jws(pg_catalog.text, pg_catalog.t
 	'The payload bytes of a compact JWS whose signature verifies under key with one of the allowed algorithms; an error otherwise.';
 COMMENT ON FUNCTION @extschema@.paragon_verify_token(pg_catalog.text, pg_catalog.text, pg_catalog.text[], pg_catalog.text, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool) IS
 	'The claims of a verified JWT as jsonb, exactly as signed, judged at the instant "at"; an error when the signature, exp, nbf, iat or aud check fails.';
-COMMENT ON FUNCTION @extschema@.paragon_set_token(pg_catalog.text, pg_catalog.bool) IS
-	'Verifies a token with the superuser''s settings (paragon.public_key and friends) and makes its claims the transaction''s (is_local) or the session''s.';
-COMMENT ON FUNCTION @extschema@.paragon_clear_token() IS
-	'Forgets the token of the session: the session forms answer false until another token is set.';
-COMMENT ON FUNCTION @extschema@.paragon_current_claims() IS
-	'The claims of the session, from the source paragon.claims_source names; NULL when there are none or the token expired.';
 COMMENT ON FUNCTION @extschema@.paragon_allowed(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
 	'Session form of paragon_allowed: checks the session''s claims (see paragon_current_claims), for row-level security policies.';
 COMMENT ON FUNCTION @extschema@.paragon_allowed(pg_catalog.text, pg_catalog.text, pg_catalog.uuid, pg_catalog.text) IS
@@ -44,3 +38,32 @@ COMMENT ON FUNCTION @extschema@.paragon_visible(pg_catalog.text, pg_catalog.uuid
 	'Session form of paragon_visible for a uuid credential column.';
 COMMENT ON FUNCTION @extschema@.paragon_claims_support(pg_catalog.internal) IS
 	'Planner support for the checks: lets a call whose claims cannot change during one execution recognise its compiled claims by address.';
+
+-- Session tokens.  The token now lives in the user-settable setting
+-- paragon.token (BEGIN; SET LOCAL paragon.token = '<compact JWS>'; ...),
+-- verified where the claims are read.  paragon_set_token is
+-- set_config('paragon.token', token, is_local) plus that verification at
+-- once, and is_local now defaults to true: a token set for the session
+-- outlives its transaction and is refused unless a superuser sets
+-- paragon.token_lifetime = 'session'.  Same C symbol, new default.
+CREATE OR REPLACE FUNCTION @extschema@.paragon_set_token(
+	token pg_catalog.text,
+	is_local pg_catalog.bool DEFAULT true)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'paragon_set_token'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.paragon_set_token(pg_catalog.text, pg_catalog.bool) IS
+'Sets paragon.token (for the transaction unless is_local is false) and verifies it at once with the superuser''s key; NULL clears it';
+COMMENT ON FUNCTION @extschema@.paragon_clear_token() IS
+'Empties paragon.token for the session: the first call of a request where paragon.token_lifetime is session';
+COMMENT ON FUNCTION @extschema@.paragon_current_claims() IS
+'The session''s claims: paragon.token verified with the superuser''s settings, or the setting named by paragon.claims_setting; NULL when there are none';
+
+-- paragon_current_claims() gets the planner support function of the
+-- short forms (it changes nothing in a call without arguments): planning
+-- a query that reads the claims then loads the library, so the leader of
+-- a parallel query records its verdict on paragon.token before it
+-- launches workers.
+ALTER FUNCTION @extschema@.paragon_current_claims()
+	SUPPORT @extschema@.paragon_claims_support;

@@ -7,8 +7,10 @@
  *
  * The settings decide whose signature makes claims trusted (public_key,
  * algorithms, audience, leeway) and where claims come from
- * (claims_source, claims_setting); strict_claims makes a look-alike of
- * the permissions claim an error.  Only a superuser may set them.
+ * (claims_source, claims_setting) and how long a token may count
+ * (token_lifetime); strict_claims makes a look-alike of the permissions
+ * claim an error.  Only a superuser may set them; each change makes the
+ * session verify and compile its claims again.
  *
  * Built-in defaults fail closed: claims_source is "token", so a session
  * that somehow runs on the defaults verifies tokens with no key (every
@@ -52,6 +54,7 @@
 
 #include <ctype.h>
 
+#include "access/xact.h"
 #include "utils/guc.h"
 #include "utils/guc_tables.h"
 
@@ -65,6 +68,12 @@ static const struct config_enum_entry claims_source_options[] = {
 	{NULL, 0, false}
 };
 
+static const struct config_enum_entry token_lifetime_options[] = {
+	{"transaction", TOKEN_LIFETIME_TRANSACTION, false},
+	{"session", TOKEN_LIFETIME_SESSION, false},
+	{NULL, 0, false}
+};
+
 char	   *paragon_public_key = NULL;
 char	   *paragon_algorithms = NULL;
 char	   *paragon_audience = NULL;
@@ -72,6 +81,7 @@ int			paragon_leeway_s = 30;
 int			paragon_claims_source = CLAIMS_SOURCE_TOKEN;
 char	   *paragon_claims_setting = NULL;
 bool		paragon_strict_claims = false;
+int			paragon_token_lifetime = TOKEN_LIFETIME_TRANSACTION;
 
 const char *paragon_settings_refused = NULL;
 
@@ -183,9 +193,28 @@ check_audience(char **newval, void **extra, GucSource source)
 	return true;
 }
 
-/* assign_strict_claims makes the session read its claims again under the new rule. */
+/*
+ * The assign hooks of every setting the session's claims depend on make
+ * the next read verify and compile them again (paragon_session_invalidate).
+ */
+
+/* assign_string_input: a string setting the claims depend on changed. */
 static void
-assign_strict_claims(bool newval, void *extra)
+assign_string_input(const char *newval, void *extra)
+{
+	paragon_session_invalidate();
+}
+
+/* assign_int_input: an integer or enum setting the claims depend on changed. */
+static void
+assign_int_input(int newval, void *extra)
+{
+	paragon_session_invalidate();
+}
+
+/* assign_bool_input: a boolean setting the claims depend on changed. */
+static void
+assign_bool_input(bool newval, void *extra)
 {
 	paragon_session_invalidate();
 }
@@ -302,14 +331,14 @@ paragon_settings_init(void)
 							   "Key that verifies Paragon User Tokens.",
 							   "A PEM public key or certificate, a JWK, or a JWK Set (the token's kid picks the key); checked when set, and a private key is refused.",
 							   &paragon_public_key, "", PGC_SUSET, 0,
-							   check_public_key, NULL, NULL);
+							   check_public_key, assign_string_input, NULL);
 	guard_after("paragon.public_key", &st);
 
 	guard_before("paragon.algorithms", &st);
 	DefineCustomStringVariable("paragon.algorithms",
 							   "Comma-separated signature algorithms accepted on tokens.",
 							   NULL, &paragon_algorithms, "RS256", PGC_SUSET, 0,
-							   check_algorithms, NULL, NULL);
+							   check_algorithms, assign_string_input, NULL);
 	guard_after("paragon.algorithms", &st);
 
 	guard_before("paragon.audience", &st);
@@ -317,14 +346,14 @@ paragon_settings_init(void)
 							   "Audience a token must carry in aud, or empty for no check.",
 							   "Paragon tokens carry aud = \"useparagon.com/<project id>\".",
 							   &paragon_audience, "", PGC_SUSET, 0,
-							   check_audience, NULL, NULL);
+							   check_audience, assign_string_input, NULL);
 	guard_after("paragon.audience", &st);
 
 	guard_before("paragon.leeway", &st);
 	DefineCustomIntVariable("paragon.leeway",
 							"Clock skew allowed when checking exp, nbf and iat.",
 							NULL, &paragon_leeway_s, 30, 0, 3600, PGC_SUSET, GUC_UNIT_S,
-							NULL, NULL, NULL);
+							NULL, assign_int_input, NULL);
 	guard_after("paragon.leeway", &st);
 
 	guard_before("paragon.claims_source", &st);
@@ -332,14 +361,14 @@ paragon_settings_init(void)
 							 "Where the session's claims come from: token or setting.",
 							 "token: a token verified with paragon.public_key; setting: the JSON text of the setting named by paragon.claims_setting, which any role can SET.",
 							 &paragon_claims_source, CLAIMS_SOURCE_TOKEN, claims_source_options,
-							 PGC_SUSET, 0, NULL, NULL, NULL);
+							 PGC_SUSET, 0, NULL, assign_int_input, NULL);
 	guard_after("paragon.claims_source", &st);
 
 	guard_before("paragon.claims_setting", &st);
 	DefineCustomStringVariable("paragon.claims_setting",
 							   "Setting holding the claims as JSON text when paragon.claims_source is setting.",
 							   NULL, &paragon_claims_setting, "request.jwt.claims", PGC_SUSET, 0,
-							   NULL, NULL, NULL);
+							   NULL, assign_string_input, NULL);
 	guard_after("paragon.claims_setting", &st);
 
 	guard_before("paragon.strict_claims", &st);
@@ -347,8 +376,16 @@ paragon_settings_init(void)
 							 "Refuse session claims with a look-alike of the permissions claim.",
 							 "A top-level key such as \"urn:useparagon:connect:permission\" is ignored by evaluation, which then finds no restriction; on, it is an error in the session forms and token calls.",
 							 &paragon_strict_claims, false, PGC_SUSET, 0,
-							 NULL, assign_strict_claims, NULL);
+							 NULL, assign_bool_input, NULL);
 	guard_after("paragon.strict_claims", &st);
+
+	guard_before("paragon.token_lifetime", &st);
+	DefineCustomEnumVariable("paragon.token_lifetime",
+							 "How long a value of paragon.token may count: transaction or session.",
+							 "transaction refuses a token set for the session (plain SET, ALTER ROLE ... SET, a connection option), the safe choice behind a transaction-pooling connection pooler.",
+							 &paragon_token_lifetime, TOKEN_LIFETIME_TRANSACTION, token_lifetime_options,
+							 PGC_SUSET, 0, NULL, assign_int_input, NULL);
+	guard_after("paragon.token_lifetime", &st);
 }
 
 /* the guard of a superuser-only setting defined outside this file */
@@ -387,7 +424,12 @@ paragon_settings_guard_end(const char *name)
 void
 paragon_settings_finish(void)
 {
-	if (paragon_settings_refused != NULL)
+	/*
+	 * Not in a parallel worker that loads the library itself: no setting
+	 * can change there (the guard marked it because its leader's values
+	 * could not be applied), and the mark alone refuses its claims reads.
+	 */
+	if (paragon_settings_refused != NULL && !IsInParallelMode())
 	{
 		(void) set_config_option("paragon.claims_source", "token", PGC_SUSET,
 								 PGC_S_OVERRIDE, GUC_ACTION_SET, true, 0, false);

@@ -22,6 +22,13 @@ typedef enum ClaimsSource
 	CLAIMS_SOURCE_SETTING
 } ClaimsSource;
 
+/* How long a value of paragon.token may count (paragon.token_lifetime). */
+typedef enum TokenLifetime
+{
+	TOKEN_LIFETIME_TRANSACTION,
+	TOKEN_LIFETIME_SESSION
+} TokenLifetime;
+
 /* the settings' current values */
 extern char *paragon_public_key;
 extern char *paragon_algorithms;
@@ -30,6 +37,7 @@ extern int	paragon_leeway_s;
 extern int	paragon_claims_source;
 extern char *paragon_claims_setting;
 extern bool paragon_strict_claims;
+extern int	paragon_token_lifetime;
 
 /* the superuser-only setting whose value the session lost, or NULL */
 extern const char *paragon_settings_refused;
