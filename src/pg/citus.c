@@ -28,6 +28,12 @@
  *	- setting paragon.token in a client's backend raises 0A000 inside a
  *	  subtransaction, and 55000 while citus.propagate_set_commands is not
  *	  'local';
+ *	- inside a transaction block it raises 0A000 unless a statement Citus
+ *	  sends to the workers sets it (SET LOCAL, RESET: noted by a utility
+ *	  hook): after SET LOCAL paragon.token = A, a set_config() of B, a
+ *	  plain SET or a function's SET clause would change the coordinator's
+ *	  token while the workers kept A, and clearing it the same way would
+ *	  leave them A;
  *	- a client's backend that reads a token while citus.propagate_set_
  *	  commands is not 'local' (changed after the token was set) raises
  *	  55000; so does one where paragon_perm is not preloaded, since a
@@ -52,9 +58,12 @@
  */
 #include "postgres.h"
 
+#include "access/parallel.h"
 #include "access/xact.h"
 #include "commands/extension.h"
+#include "nodes/parsenodes.h"
 #include "storage/proc.h"
+#include "tcop/utility.h"
 #include "utils/guc.h"
 #include "utils/timestamp.h"
 #include "utils/varlena.h"
@@ -84,6 +93,10 @@ typedef enum CitusRole
 static CitusRole cached_role = CITUS_ABSENT;
 static LocalTransactionId cached_lxid = InvalidLocalTransactionId;
 static TimestampTz cached_stmt = 0;
+
+/* true while a statement that Citus propagates sets paragon.token */
+static bool set_by_statement = false;
+static ProcessUtility_hook_type prev_process_utility = NULL;
 
 /* Citus's prefixes of application_name for the connections it opens */
 static const char *const internal_prefixes[] = {
@@ -183,14 +196,77 @@ no_propagation(void)
 			 errhint("Set citus.propagate_set_commands = 'local', for example with ALTER DATABASE ... SET, before SET LOCAL paragon.token.")));
 }
 
+/*
+ * propagated_set says whether Citus sends this SET to the workers: a SET
+ * LOCAL of a value or the default, a RESET, or a RESET ALL (Citus's own
+ * rule, which also requires propagation to be 'local': checked apart).
+ */
+static bool
+propagated_set(VariableSetStmt *stmt)
+{
+	switch (stmt->kind)
+	{
+		case VAR_SET_VALUE:
+		case VAR_SET_CURRENT:
+		case VAR_SET_DEFAULT:
+			return stmt->is_local;
+		case VAR_RESET:
+		case VAR_RESET_ALL:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * citus_process_utility notes, while a SET statement runs, whether Citus
+ * propagates it, so that the check hook of paragon.token can tell it from
+ * set_config() and the other ways that stay on this node.
+ */
+static void
+citus_process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+					  ProcessUtilityContext context, ParamListInfo params,
+					  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	bool		saved = set_by_statement;
+
+	set_by_statement = IsA(pstmt->utilityStmt, VariableSetStmt) &&
+		propagated_set((VariableSetStmt *) pstmt->utilityStmt);
+	PG_TRY();
+	{
+		if (prev_process_utility != NULL)
+			prev_process_utility(pstmt, queryString, readOnlyTree, context, params,
+								 queryEnv, dest, qc);
+		else
+			standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+									queryEnv, dest, qc);
+	}
+	PG_FINALLY();
+	{
+		set_by_statement = saved;
+	}
+	PG_END_TRY();
+}
+
+/* paragon_citus_init installs the utility hook (from _PG_init). */
+void
+paragon_citus_init(void)
+{
+	prev_process_utility = ProcessUtility_hook;
+	ProcessUtility_hook = citus_process_utility;
+}
+
 /* paragon_citus_guard: see citus.h. */
 void
 paragon_citus_guard(ParagonCitusStep step, bool has_input)
 {
 	CitusRole	role;
 
-	/* a setting's default is applied outside any transaction: no catalog then */
-	if (step == PARAGON_CITUS_SET_TOKEN_SETTING && !IsTransactionState())
+	/*
+	 * A setting's default is applied outside any transaction (no catalog
+	 * then); a parallel worker receives the value its leader had passed.
+	 */
+	if (step == PARAGON_CITUS_SET_TOKEN_SETTING && (!IsTransactionState() || IsParallelWorker()))
 		return;
 	/* setting a token is rare, and must see the settings as they are now */
 	role = current_role(step != PARAGON_CITUS_READ_CLAIMS);
@@ -217,6 +293,12 @@ paragon_citus_guard(ParagonCitusStep step, bool has_input)
 						 errhint("Run SET LOCAL paragon.token right after BEGIN, before any SAVEPOINT.")));
 			if (role == CITUS_NO_PROPAGATION && has_input)
 				no_propagation();
+			if (role == CITUS_READY && !set_by_statement && IsTransactionBlock())
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("paragon.token can only be set with SET LOCAL inside a transaction with Citus"),
+						 errdetail("Citus sends SET LOCAL and RESET to the worker nodes, never set_config(), a plain SET or a function's SET clause, so the workers would keep the token they had."),
+						 errhint("Run SET LOCAL paragon.token = '<token>' right after BEGIN.")));
 			break;
 		case PARAGON_CITUS_READ_CLAIMS:
 			if (role == CITUS_SHARD_BACKEND && !has_input)

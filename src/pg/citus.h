@@ -25,6 +25,7 @@ typedef enum ParagonCitusStep
  * the claims setting, or the new value of paragon.token) is non-empty.
  * Does nothing without Citus.
  */
+extern void paragon_citus_init(void);
 extern void paragon_citus_guard(ParagonCitusStep step, bool has_input);
 
 #endif							/* PARAGON_CITUS_H */
