@@ -135,6 +135,8 @@ static SessionClaims session;
  * the library replays placeholder values at load, before the key may be
  * defined, and an error there would break every later load.  It quotes
  * nothing of the value, and refuses with the verifier's SQLSTATE (28000).
+ * With Citus, the guard of citus.c first refuses a SET or set_config()
+ * whose value would not reach the workers.
  */
 static bool
 check_token(char **newval, void **extra, GucSource source)
