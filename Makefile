@@ -17,7 +17,7 @@ PG_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/pg/*.c)))
 OBJS = $(CORE_OBJS) $(JSON_OBJS) $(JWT_OBJS) $(PG_OBJS)
 
 DATA = $(wildcard sql/paragon_perm--*.sql)
-REGRESS = semantics errors functions support store rls token session settings upgrade hostile
+REGRESS = semantics errors functions support store rls token session settings upgrade hostile boundary enable_rls
 REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
 
 PG_CONFIG ?= pg_config
@@ -151,9 +151,16 @@ EXTRA_CLEAN += fuzz/fuzz_claims fuzz/fuzz_token
 $(OBJS) $(CLI_OBJS): $(wildcard src/*/*.h)
 
 # the benchmark on a throwaway cluster (bench/run.sh): writes
-# bench/results.md and docs/bench.png; under 10 minutes on 2 cores
+# bench/results.md and docs/bench.png; under 10 minutes on 2 cores; then
+# the multi-tenant group (bench/tenants.sh, about 5 more minutes), which
+# writes its own section of bench/results.md
 bench:
 	bash bench/run.sh
+	bash bench/tenants.sh
+
+# the multi-tenant group alone: the Connected User boundary's cost per request
+bench-tenants:
+	bash bench/tenants.sh
 
 # the core alone, without PostgreSQL: ns per decision by token size
 bench/core_bench: bench/core_bench.c $(CORE_OBJS) src/json/jansson_walk.o
@@ -164,4 +171,4 @@ bench-core: bench/core_bench
 	bench/core_bench
 
 EXTRA_CLEAN += bench/core_bench
-.PHONY: bench bench-core
+.PHONY: bench bench-tenants bench-core

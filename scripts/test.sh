@@ -15,7 +15,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-# the build's needs and every tool the suites use (jq, pgbouncer, clang
+# the build's needs and every tool the suites use (jq, xxd, pgbouncer, clang
 # with its sanitizer runtime, valgrind), for the PostgreSQL of this machine
 bash scripts/setup.sh --test
 

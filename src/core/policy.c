@@ -39,6 +39,7 @@ typedef enum slot_kind
 {
 	SLOT_CLAIMS,				/* the whole document */
 	SLOT_PERMISSIONS,			/* the permissions claim */
+	SLOT_SUB,					/* the claims root's "sub" */
 	SLOT_SCOPE,					/* the value of a scope key */
 	SLOT_PERM					/* an element of a permission array */
 } slot_kind;
@@ -348,6 +349,23 @@ value_done(pp_builder *b)
 }
 
 /*
+ * sub_seen records the JSON type of the claims root's "sub" and ends its
+ * value.  Only a string is read (pp_ev_string); any other type leaves the
+ * policy's Connected User invalid, which is not an error of the claims:
+ * the permission checks do not read "sub", and the boundary functions
+ * raise their own error when they find it invalid.
+ */
+static void
+sub_seen(pp_builder *b, pp_jtype type)
+{
+	b->policy->sub_state = PP_SUB_INVALID;
+	b->policy->sub_type = type;
+	b->policy->sub = NULL;
+	b->policy->sub_len = 0;
+	value_done(b);
+}
+
+/*
  * pp_builder_lint makes a top-level look-alike of the permissions claim
  * an error of this builder, for the front ends that list problems
  * (paragon_claims_errors, the tool's check) and for strict mode; never in
@@ -519,6 +537,11 @@ pp_ev_object_begin(pp_builder *b)
 			nf = push_frame(b, FRAME_ROOT);
 			return PP_WALK_CONTINUE;
 
+		case SLOT_SUB:
+			/* an object is never a Connected User: not walked */
+			sub_seen(b, PP_JSON_OBJECT);
+			return PP_WALK_SKIP;
+
 		case SLOT_PERMISSIONS:
 			b->policy->restricted = true;
 			nf = push_frame(b, FRAME_SCOPES);
@@ -589,6 +612,12 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 			b->nsegs--;
 			return w;
 		}
+		/* the Connected User, for the boundary (see sub_seen) */
+		if (len == 3 && memcmp(key, "sub", 3) == 0)
+		{
+			b->slot = SLOT_SUB;
+			return PP_WALK_CONTINUE;
+		}
 		if (b->lint_lookalikes && pp_claim_lookalike(key, len))
 		{
 			w = add_error_key(b, PP_ERR_CLAIMS,
@@ -598,7 +627,7 @@ pp_ev_key(pp_builder *b, const char *key, size_t len)
 			b->nsegs--;
 			return w;
 		}
-		/* other claims (sub, exp, ...) are not ours to read */
+		/* other claims (exp, aud, ...) are not ours to read */
 		b->nsegs--;
 		return PP_WALK_SKIP;
 	}
@@ -744,6 +773,9 @@ pp_ev_array_begin(pp_builder *b)
 	{
 		case SLOT_CLAIMS:
 			return add_error(b, PP_ERR_CLAIMS, NULL, "claims must be a JSON object, not an array%s", NULL);
+		case SLOT_SUB:
+			sub_seen(b, PP_JSON_ARRAY);
+			return PP_WALK_SKIP;
 		case SLOT_PERMISSIONS:
 			return permissions_type_error(b, PP_JSON_ARRAY);
 		case SLOT_PERM:
@@ -798,6 +830,18 @@ pp_ev_string(pp_builder *b, const char *s, size_t len)
 			/* some JWT libraries serialise object claims as JSON text */
 			b->in_string_claim = true;
 			return PP_WALK_PARSE_STRING;
+		case SLOT_SUB:
+			/* exactly as given: no trimming, no case folding */
+			sub_seen(b, PP_JSON_STRING);
+			if (len > 0)
+			{
+				b->policy->sub_state = PP_SUB_STRING;
+				b->policy->sub = strings_add(b->policy, s, len);
+				b->policy->sub_len = len;
+			}
+			else
+				b->policy->sub_state = PP_SUB_NONE;
+			return PP_WALK_CONTINUE;
 		case SLOT_SCOPE:
 			return scope_value_error(b, PP_JSON_STRING);
 		case SLOT_PERM:
@@ -852,6 +896,9 @@ pp_ev_scalar(pp_builder *b, pp_jtype type, bool boolval)
 			}
 		case SLOT_PERMISSIONS:
 			return permissions_type_error(b, type);
+		case SLOT_SUB:
+			sub_seen(b, type);
+			return PP_WALK_CONTINUE;
 		case SLOT_PERM:
 			w = perm_type_error(b, type);
 			return w == PP_WALK_SKIP ? PP_WALK_CONTINUE : w;
@@ -1079,6 +1126,32 @@ bool
 pp_policy_restricted(const pp_policy *p)
 {
 	return p->restricted;
+}
+
+/*
+ * pp_policy_sub returns the state of the token's Connected User and, for
+ * PP_SUB_STRING, its bytes (NUL-terminated, valid while the policy lives).
+ */
+pp_sub_state
+pp_policy_sub(const pp_policy *p, const char **s, size_t *len)
+{
+	*s = p->sub;
+	*len = p->sub_len;
+	return p->sub_state;
+}
+
+/* pp_policy_sub_type returns the JSON type of an invalid "sub", for messages. */
+pp_jtype
+pp_policy_sub_type(const pp_policy *p)
+{
+	return p->sub_type;
+}
+
+/* pp_jtype_name names a JSON type as messages do ("a number"). */
+const char *
+pp_jtype_name(pp_jtype type)
+{
+	return type_names[type];
 }
 
 /* pp_policy_rule_count returns the number of scope keys compiled. */

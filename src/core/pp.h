@@ -131,8 +131,25 @@ extern const pp_error *pp_builder_errors(const pp_builder *b);
 extern pp_policy *pp_builder_finish(pp_builder *b);
 extern void pp_builder_free(pp_builder *b);
 
+/*
+ * The token's Connected User: the claims root's "sub".  A non-empty JSON
+ * string names one; a missing "sub" or the empty string names none; any
+ * other JSON type is invalid claims for the boundary, but only for it: the
+ * checks of the permissions claim do not read "sub", so they never fail
+ * because of it.
+ */
+typedef enum pp_sub_state
+{
+	PP_SUB_NONE = 0,			/* missing, or "": no Connected User */
+	PP_SUB_STRING,				/* a non-empty string */
+	PP_SUB_INVALID				/* any other JSON type */
+} pp_sub_state;
+
 /* Policy inspection and release. */
 extern bool pp_policy_restricted(const pp_policy *p);
+extern pp_sub_state pp_policy_sub(const pp_policy *p, const char **s, size_t *len);
+extern pp_jtype pp_policy_sub_type(const pp_policy *p);
+extern const char *pp_jtype_name(pp_jtype type);
 extern size_t pp_policy_rule_count(const pp_policy *p);
 extern void pp_policy_free(pp_policy *p);
 

@@ -381,6 +381,10 @@ struct pp_policy
 {
 	pp_allocator alloc;
 	bool		restricted;		/* the permissions claim is present */
+	pp_sub_state sub_state;		/* the claims root's "sub" */
+	pp_jtype	sub_type;		/* its JSON type, when present */
+	const char *sub;			/* PP_SUB_STRING: its text, in the arena */
+	size_t		sub_len;
 	uint32_t	pattern_mask;	/* bit c1 + 3 c2 + 9 c3 set if a rule has
 								 * that shape of id classes */
 	pp_dict		dict[PP_MAX_DEPTH];

@@ -760,7 +760,7 @@ paragon_clear_token(PG_FUNCTION_ARGS)
  * whole text with the compiled one.  Verified-token claims need no such
  * snapshot (one integer comparison per row) and are not snapshotted.
  */
-typedef struct ShortSite
+struct ShortSite
 {
 	PermMemo	perm;			/* the permission argument, if a Const */
 	bool		run_scoped;		/* marked: may snapshot for the execution */
@@ -768,7 +768,7 @@ typedef struct ShortSite
 	const pp_policy *policy;	/* NULL: no claims */
 	SharedPolicy *sp;			/* the snapshot's reference, or NULL */
 	MemoryContextCallback release;
-} ShortSite;
+};
 
 /* short_site_release lets go of a snapshot when its execution ends. */
 static void
@@ -780,7 +780,7 @@ short_site_release(void *arg)
 }
 
 /* short_site returns the call site's state, creating it on first use. */
-static ShortSite *
+ShortSite *
 short_site(FunctionCallInfo fcinfo)
 {
 	ShortSite  *site = (ShortSite *) fcinfo->flinfo->fn_extra;
@@ -794,8 +794,15 @@ short_site(FunctionCallInfo fcinfo)
 	return site;
 }
 
+/* short_site_perm returns the call site's memory of its permission argument. */
+PermMemo *
+short_site_perm(ShortSite *site)
+{
+	return &site->perm;
+}
+
 /* short_policy returns the policy a short form's call checks against. */
-static const pp_policy *
+const pp_policy *
 short_policy(FunctionCallInfo fcinfo, ShortSite *site)
 {
 	const pp_policy *p;

@@ -869,6 +869,62 @@ test_selector_lengths(void)
 	free(claims);
 }
 
+/*
+ * sub_is checks the Connected User the core captures from claims: the
+ * state, the text for a string, the JSON type for an invalid one.
+ */
+static void
+sub_is(int line, const char *claims, pp_sub_state state, const char *text,
+	   pp_jtype type)
+{
+	pp_policy  *p = compile(claims, line);
+	const char *s;
+	size_t		len;
+	char		what[512];
+
+	if (p == NULL)
+		return;
+	snprintf(what, sizeof(what), "sub of %s", claims);
+	ok(pp_policy_sub(p, &s, &len) == state, line, what);
+	if (state == PP_SUB_STRING)
+		ok(s != NULL && len == strlen(text) && memcmp(s, text, len) == 0, line, what);
+	else
+		ok(s == NULL && len == 0, line, what);
+	if (state == PP_SUB_INVALID)
+		ok(pp_policy_sub_type(p) == type, line, what);
+	pp_policy_free(p);
+}
+
+/*
+ * test_sub: the claims root's "sub" names the token's Connected User;
+ * an invalid one never makes the permission checks fail.
+ */
+static void
+test_sub(void)
+{
+	sub_is(__LINE__, "{\"sub\": \"acme\"}", PP_SUB_STRING, "acme", PP_JSON_STRING);
+	sub_is(__LINE__, "{\"sub\": \" Acme \", " P ": {\"integration:*\": true}}",
+		   PP_SUB_STRING, " Acme ", PP_JSON_STRING);
+	sub_is(__LINE__, "{" P ": {\"integration:*\": true}, \"sub\": \"a:b\\\"c\"}",
+		   PP_SUB_STRING, "a:b\"c", PP_JSON_STRING);
+	sub_is(__LINE__, "{}", PP_SUB_NONE, NULL, PP_JSON_NULL);
+	sub_is(__LINE__, "{\"sub\": \"\"}", PP_SUB_NONE, NULL, PP_JSON_NULL);
+	sub_is(__LINE__, "{\"sub\": 42}", PP_SUB_INVALID, NULL, PP_JSON_NUMBER);
+	sub_is(__LINE__, "{\"sub\": null}", PP_SUB_INVALID, NULL, PP_JSON_NULL);
+	sub_is(__LINE__, "{\"sub\": true}", PP_SUB_INVALID, NULL, PP_JSON_BOOL);
+	sub_is(__LINE__, "{\"sub\": [\"acme\"]}", PP_SUB_INVALID, NULL, PP_JSON_ARRAY);
+	sub_is(__LINE__, "{\"sub\": {\"integration:*\": 1}}", PP_SUB_INVALID, NULL, PP_JSON_OBJECT);
+	/* "sub" inside the permissions claim is a scope key, and no scope */
+	ERROR("{" P ": {\"sub\": \"acme\"}}", PP_ERR_CLAIMS, "unrecognized scope \"sub\"",
+		  "$.\"urn:useparagon:connect:permissions\".\"sub\"");
+	/* an invalid sub is no error of the permissions claim */
+	ALLOWED("{\"sub\": 42}", "proxy-api", "salesforce", NULL, NULL, true);
+	ALLOWED("{\"sub\": [1], " P ": {\"integration:s\": [\"events\"]}}", "events", "s", NULL, NULL, true);
+	ALLOWED("{\"sub\": {}, " P ": {\"integration:s\": [\"events\"]}}", "proxy-api", "s", NULL, NULL, false);
+	ok(pp_jtype_name(PP_JSON_NUMBER) != NULL && strcmp(pp_jtype_name(PP_JSON_NUMBER), "a number") == 0,
+	   __LINE__, "pp_jtype_name");
+}
+
 /* Look-alikes of the permissions claim, and credentials spaced around a UUID. */
 static void
 test_lint(void)
@@ -938,6 +994,7 @@ main(void)
 	test_hostile_shapes();
 	test_large_dictionaries();
 	test_selector_lengths();
+	test_sub();
 	test_lint();
 	printf("core: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
