@@ -11,6 +11,9 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS paragon_perm;
 RESET client_min_messages;
+-- the RSA 2048 public key, read from test/fixtures/keys (pg_regress runs
+-- psql in a directory that holds test/fixtures)
+\set rsa2048_public `cat test/fixtures/keys/rsa2048-public.pem`
 \set admin '\'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhZG1pbiIsImF1ZCI6InVzZXBhcmFnb24uY29tL3Byb2otMSIsImlhdCI6OTQ2Njg0ODAwLCJleHAiOjQxMDI0NDQ4MDB9.LbMmaa6GJ0AfXXMAjdmBTr1a4TRLgqD3fBg-DIPYLHxYtlC4n9hvKU03-KelcHfx8qlpaaEQ5EWJHFwTjMd52-b9BQxQ-jF31JU9A7el5yDYPx_LLWYeAB0q23frAGFRFujURN4E-zLE9gfbd97ZbdCFwCtDCJS6cBPoGZyehlmCupo3d5FS7X2n3poY-P_aQVjlB00kwU4x5U4Q0dHEoNTYhWdPx0RruQV5KLBJdt2wMbRc0pf1H951pzEl0e276gzyw92ZXVGwex215T85MvZV6eFofXg_MWvA2OaxYr6LjTW9x7pjFSL80Na3qUcPMI0bI7wW8nAoMhkzDU0x1A\''
 \set member '\'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtMSIsImF1ZCI6InVzZXBhcmFnb24uY29tL3Byb2otMSIsImlhdCI6OTQ2Njg0ODAwLCJleHAiOjQxMDI0NDQ4MDAsInVybjp1c2VwYXJhZ29uOmNvbm5lY3Q6cGVybWlzc2lvbnMiOnsiaW50ZWdyYXRpb246c2FsZXNmb3JjZSI6eyJjcmVkZW50aWFsOjExMTExMTExLTExMTEtMTExMS0xMTExLTExMTExMTExMTExMSI6WyJjcmVkZW50aWFsOndyaXRlIl19fX0.d2gE_Vq5cCBhwPqYwFRPMbaEcLYTbGj5bGNZ-bIHQNlXLfmqPKPGMfXGFaPcqZmTy943l66dOgniOMjfupEvzQs6hfZSWP2lazQU7o-48905XNpEgOki9q5Uh6ETZcFWBXi7Ds7PrJYTNsUzBIsLv5If5heqbMygy8NmC2qcDznr64NLOcheNXAhvf9GWmGgHthVg2F1wI0cnzng6QbNaZAiNFq9qgGa4NVvDNzZDgd5e0wXFrdOvTLE6qbBV_Ox7LJo0cMrywZl05260eC6Ej4U3zkUZxLs7kCUuxYg23POHl5anKaSJbl5HK5CGQLKuteZXqzdTAHiRk5ejOjg_g\''
 \set expired '\'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtMSIsImF1ZCI6InVzZXBhcmFnb24uY29tL3Byb2otMSIsImlhdCI6OTQ2Njg0ODAwLCJleHAiOjk0NjY4ODQwMH0.FCy5aSTjDL222UBpq40NKXsIfN0UCr-rUNMN-C22LSTR8gGq75Tbmug5mQPeQmb_DxATQ4BkM_W-gJtcIVnW5hWdQJrcLW6fiW62wYde6y0rAD7hrFTb0BRD_3mUKG80PHhz29gjJEFpsJopMqoe_CZBWzfYnSc-sWThM0ocQ_-0uxJ-OefEmR98ZxBwnD38jA4apmjbeczCZpF-WrWda09HHMWt2JI1TkRPS4qSm_CPIBwnGki2aJhxizuVRxgDiOVxtm8aV3YwVgr9oeSMCldOsA8fO8yt1UuyN7dCDbKyp5Zs8REiqCeZwqZnNEOEAo8u10AJd43mL8Wy80eOYQ\''
@@ -80,15 +83,7 @@ SET LOCAL paragon.token = :member;
 SELECT paragon_current_claims();
 ROLLBACK;
 -- the superuser configures the key
-SET paragon.public_key = '-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA27slHP0jJ96X5kCq2tvl
-ko7vJItFKeM/dt40lRM3SXAhXxaMJIrYj5CppsbxvFdgwJHfdnbM9rGP6Kgu4wlf
-eGimIyaM7dyqqver6kfGrXJCnLmznXdezmOAcuJUPx25UEE94x5j+gX2k6EqnPsk
-tkkAZDa3B1UM5aZ0ylcF1Mqn/49kMiniWFpXHqbx7qKAT/erles0xev/LN1daaeA
-UBGlUF/XugHzpK/Lj1LalUOWYKozGITVAv43FI2JiGY4R4MwEGykpdajx4BRipo+
-P0eXsIg2Zdh7AuIILaxKIdzQqkFxbGqTP8BtLnjhWjesRlspF80hFw5BgXlp+Z/Z
-GQIDAQAB
------END PUBLIC KEY-----';
+SET paragon.public_key = :'rsa2048_public';
 SET paragon.audience = 'useparagon.com/proj-1';
 SELECT paragon_current_claims() IS NULL AS no_token_yet;
 
@@ -287,15 +282,7 @@ SELECT paragon_current_claims() ->> 'sub' AS admin_again;
 -- DISCARD ALL (connection poolers) forgets the token
 DISCARD ALL;
 SELECT current_setting('paragon.token') = '' AS discarded;
-SET paragon.public_key = '-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA27slHP0jJ96X5kCq2tvl
-ko7vJItFKeM/dt40lRM3SXAhXxaMJIrYj5CppsbxvFdgwJHfdnbM9rGP6Kgu4wlf
-eGimIyaM7dyqqver6kfGrXJCnLmznXdezmOAcuJUPx25UEE94x5j+gX2k6EqnPsk
-tkkAZDa3B1UM5aZ0ylcF1Mqn/49kMiniWFpXHqbx7qKAT/erles0xev/LN1daaeA
-UBGlUF/XugHzpK/Lj1LalUOWYKozGITVAv43FI2JiGY4R4MwEGykpdajx4BRipo+
-P0eXsIg2Zdh7AuIILaxKIdzQqkFxbGqTP8BtLnjhWjesRlspF80hFw5BgXlp+Z/Z
-GQIDAQAB
------END PUBLIC KEY-----';
+SET paragon.public_key = :'rsa2048_public';
 SELECT paragon_current_claims() AS after_discard;
 
 DROP TABLE session_credentials;

@@ -50,7 +50,8 @@ typedef int (*cli_command_fn) (int argc, char **argv);
 /* util.c */
 extern void *cli_malloc(size_t size);
 extern void cli_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void cli_usage_error(const char *command, const char *fmt,...)
+extern int	cli_try_help(const char *command);
+extern int	cli_usage_error(const char *command, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 extern const pp_allocator *cli_allocator(void);
 

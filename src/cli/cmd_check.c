@@ -65,16 +65,12 @@ cli_cmd_check(int argc, char **argv)
 				check_usage(stdout);
 				return CLI_EXIT_YES;
 			default:
-				fprintf(stderr, "Try \"%s check --help\" for more information.\n", CLI_NAME);
-				return CLI_EXIT_ERROR;
+				return cli_try_help("check");
 		}
 	}
 	if (argc - optind != 1)
-	{
-		cli_usage_error("check", argc - optind < 1 ? "missing claims file (use \"-\" for standard input)" :
+		return cli_usage_error("check", argc - optind < 1 ? "missing claims file (use \"-\" for standard input)" :
 						"too many arguments");
-		return CLI_EXIT_ERROR;
-	}
 	path = argv[optind];
 
 	doc = cli_load_claims(path, &syntax_error);

@@ -162,22 +162,15 @@ decide(int argc, char **argv, bool visible)
 				decide_usage(stdout, visible);
 				return CLI_EXIT_YES;
 			default:
-				fprintf(stderr, "Try \"%s %s --help\" for more information.\n", CLI_NAME, command);
-				return CLI_EXIT_ERROR;
+				return cli_try_help(command);
 		}
 	}
 	nargs = argc - optind;
 	if (nargs < nfixed + 1)
-	{
-		cli_usage_error(command, nargs < nfixed ? "missing permission and integration" :
+		return cli_usage_error(command, nargs < nfixed ? "missing permission and integration" :
 						"missing integration (use \"-\" for NULL)");
-		return CLI_EXIT_ERROR;
-	}
 	if (nargs > nfixed + PP_MAX_DEPTH)
-	{
-		cli_usage_error(command, "too many arguments");
-		return CLI_EXIT_ERROR;
-	}
+		return cli_usage_error(command, "too many arguments");
 	if (!visible && !cli_permission_arg(command, argv[optind], &perm))
 		return CLI_EXIT_ERROR;
 

@@ -143,22 +143,10 @@ user_allowed(FunctionCallInfo fcinfo, bool cred_is_uuid)
 
 /*
  * paragon_user_allowed is paragon_allowed against the session's claims,
- * for a row of the given Connected User.
+ * for a row of the given Connected User; paragon_user_allowed_uuid is the
+ * uuid-credential variant.
  */
-PG_FUNCTION_INFO_V1(paragon_user_allowed);
-Datum
-paragon_user_allowed(PG_FUNCTION_ARGS)
-{
-	return user_allowed(fcinfo, false);
-}
-
-/* paragon_user_allowed_uuid is the uuid-credential variant. */
-PG_FUNCTION_INFO_V1(paragon_user_allowed_uuid);
-Datum
-paragon_user_allowed_uuid(PG_FUNCTION_ARGS)
-{
-	return user_allowed(fcinfo, true);
-}
+TEXT_AND_UUID_FORMS(paragon_user_allowed, paragon_user_allowed_uuid, user_allowed)
 
 /* user_visible answers paragon_user_visible for a text or uuid credential. */
 static inline Datum
@@ -175,19 +163,7 @@ user_visible(FunctionCallInfo fcinfo, bool cred_is_uuid)
 
 /*
  * paragon_user_visible is paragon_visible against the session's claims,
- * for a row of the given Connected User.
+ * for a row of the given Connected User; paragon_user_visible_uuid is the
+ * uuid-credential variant.
  */
-PG_FUNCTION_INFO_V1(paragon_user_visible);
-Datum
-paragon_user_visible(PG_FUNCTION_ARGS)
-{
-	return user_visible(fcinfo, false);
-}
-
-/* paragon_user_visible_uuid is the uuid-credential variant. */
-PG_FUNCTION_INFO_V1(paragon_user_visible_uuid);
-Datum
-paragon_user_visible_uuid(PG_FUNCTION_ARGS)
-{
-	return user_visible(fcinfo, true);
-}
+TEXT_AND_UUID_FORMS(paragon_user_visible, paragon_user_visible_uuid, user_visible)

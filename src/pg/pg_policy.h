@@ -203,4 +203,25 @@ paragon_allowed_args(FunctionCallInfo fcinfo, const pp_policy *p, int perm,
 						 a.cred_uuid, a.conf, a.conf_len);
 }
 
+/*
+ * TEXT_AND_UUID_FORMS defines the two C functions of one SQL question, one
+ * for a text credential and one for a uuid credential (the install scripts
+ * name both), each a call of the question's common function
+ * common(fcinfo, cred_is_uuid).  Both names are spelled out so that a grep
+ * for a symbol of the install scripts finds its definition.
+ */
+#define TEXT_AND_UUID_FORMS(text_fn, uuid_fn, common) \
+PG_FUNCTION_INFO_V1(text_fn); \
+Datum \
+text_fn(PG_FUNCTION_ARGS) \
+{ \
+	return common(fcinfo, false); \
+} \
+PG_FUNCTION_INFO_V1(uuid_fn); \
+Datum \
+uuid_fn(PG_FUNCTION_ARGS) \
+{ \
+	return common(fcinfo, true); \
+}
+
 #endif							/* PG_POLICY_H */
