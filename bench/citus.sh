@@ -43,12 +43,10 @@ source "$top/test/citus-cluster.sh"
 citus_start citus_bench
 
 keys=$top/test/fixtures/keys
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-mint() {
-	local input
-	input="$(printf '%s' '{"alg":"RS256","typ":"JWT"}' | b64url).$(printf '%s' "$1" | b64url)"
-	printf '%s.%s' "$input" "$(printf '%s' "$input" | openssl dgst -sha256 -sign "$keys/rsa2048-private.pem" | b64url)"
-}
+# shellcheck source=test/jose.sh
+source "$top/test/jose.sh"
+# mint PAYLOAD prints a compact RS256 JWS signed with the test key
+mint() { rs256_jwt "$keys/rsa2048-private.pem" "$1"; }
 T='"iat":1767225600,"exp":4102444800'
 owner=$(mint "{\"sub\":\"user-7\",$T}")
 member=$(mint "{\"sub\":\"user-7\",$T,\"urn:useparagon:connect:permissions\":{\"integration:*\":[\"events\"],\"integration:salesforce\":{\"credential:*\":false,\"credential:$(printf c7 | md5sum | sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/\1-\2-\3-\4-\5/')\":[\"proxy-api\"]},\"integration:slack\":{\"configuration:ext:team-a\":[\"config:write\"]}}}")

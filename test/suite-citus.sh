@@ -47,13 +47,10 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 # --- tokens ----------------------------------------------------------------
 keys=$top/test/fixtures/keys
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+# shellcheck source=test/jose.sh
+source "$top/test/jose.sh"
 # mint KEYFILE PAYLOAD prints a compact RS256 JWS
-mint() {
-	local input
-	input="$(printf '%s' '{"alg":"RS256","typ":"JWT"}' | b64url).$(printf '%s' "$2" | b64url)"
-	printf '%s.%s' "$input" "$(printf '%s' "$input" | openssl dgst -sha256 -sign "$1" | b64url)"
-}
+mint() { rs256_jwt "$1" "$2"; }
 # uuid NAME is md5(NAME)::uuid, as the rows below are keyed
 uuid() { printf '%s' "$1" | md5sum | sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/\1-\2-\3-\4-\5/'; }
 
