@@ -8,6 +8,9 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS paragon_perm;
 RESET client_min_messages;
+-- the RSA 2048 public key of the test tokens (pg_regress runs psql in a
+-- directory that holds test/fixtures)
+\set rsa2048_public `cat test/fixtures/keys/rsa2048-public.pem`
 \set SHOW_CONTEXT never
 -- explicit claims from request.jwt.claims (a superuser's choice)
 SET paragon.claims_source = 'setting';
@@ -271,20 +274,12 @@ SELECT bnd_plan_has(:'swap_query', 'Nested Loop', 'Index Scan using bnd_credenti
 -- The scan, started with acme's sub, goes on over acme's rows: under
 -- globex's permissions, none of them.
 RESET ROLE;
-SET paragon.public_key = '-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA27slHP0jJ96X5kCq2tvl
-ko7vJItFKeM/dt40lRM3SXAhXxaMJIrYj5CppsbxvFdgwJHfdnbM9rGP6Kgu4wlf
-eGimIyaM7dyqqver6kfGrXJCnLmznXdezmOAcuJUPx25UEE94x5j+gX2k6EqnPsk
-tkkAZDa3B1UM5aZ0ylcF1Mqn/49kMiniWFpXHqbx7qKAT/erles0xev/LN1daaeA
-UBGlUF/XugHzpK/Lj1LalUOWYKozGITVAv43FI2JiGY4R4MwEGykpdajx4BRipo+
-P0eXsIg2Zdh7AuIILaxKIdzQqkFxbGqTP8BtLnjhWjesRlspF80hFw5BgXlp+Z/Z
-GQIDAQAB
------END PUBLIC KEY-----';
+SET paragon.public_key = :'rsa2048_public';
 SET paragon.audience = 'useparagon.com/proj-1';
 SET paragon.claims_source = 'token';
 -- tokens: test/fixtures/boundary/make-boundary-tokens.sh
-\set acme_one '\'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhY21lIiwiYXVkIjoidXNlcGFyYWdvbi5jb20vcHJvai0xIiwiaWF0IjoxNzY3MjI1NjAwLCJleHAiOjQxMDI0NDQ4MDAsInVybjp1c2VwYXJhZ29uOmNvbm5lY3Q6cGVybWlzc2lvbnMiOnsiY3JlZGVudGlhbDphMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDEiOnRydWV9fQ.cokiNzIUxV1J9bymq9ldiopS4DXkuwFuYbUNcu1M5vxHj8PLPDMlYMOsSgfKmNWez1rzQ4LFKOCcLYD4jXw4Nipb1PhI-PaG2mEZmYmSCoilVU2muGuAILWSVqwZ52k-qyLjlzXO_tv1jTQ3dxjk34W9u7a-JSEeEPIINZnY3l9adc31mU4lIqBsqx95kQ6WamV0awOw7LfvxzlBerG7Vj9nGEaCCxXX4ebJKhwaBLjlC8Otl1hHbySTcofgodgRNYujb4LCz-AFH4EBrOfHZCELC7HLO3zQAUuVLGHtdsuIddk2LUj_Ys29of31ReRqYjUwVVsb11mzmfDjSy_XVg\''
-\set globex_all '\'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJnbG9iZXgiLCJhdWQiOiJ1c2VwYXJhZ29uLmNvbS9wcm9qLTEiLCJpYXQiOjE3NjcyMjU2MDAsImV4cCI6NDEwMjQ0NDgwMH0.MIpOpFN0jpWlUpMLfQXbFRJjSqc4YSFSzl4HmkRRJBCxO-AC2QyXXh_TWKNe8elGcJDwUWaoWj9Q7rOsjO0-RGvyjag1fcsf2rNqguqJNsyfvTGsb904lDi5KTqnCthawP23XjWM6GO014TmpMCM1F7WaBgPFiaEGQKVbrKbmDjXy7SUFP0MflvaJCU0CN7JZJYoOLrl1IND4bG3Zwlk5l3r03oVM4NvBUVXshUmMMmIbbqZaqqAc2ZHqSz3k1y79MkR61HKji--pvIi0eabFykcx-x8J5uwa3EyzFEupnyQv7omyLZ3s3_7XhdkuhK08h7XF6qPgNtphG6w1jOWng\''
+\set acme_one '\'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhY21lIiwiYXVkIjoidXNlcGFyYWdvbi5jb20vcHJvai0xIiwiaWF0Ijo5NDY2ODQ4MDAsImV4cCI6NDEwMjQ0NDgwMCwidXJuOnVzZXBhcmFnb246Y29ubmVjdDpwZXJtaXNzaW9ucyI6eyJjcmVkZW50aWFsOmEwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMSI6dHJ1ZX19.JrHnBeJ7F-xl3pEl65uz3wytuwM-5oxUyHY-aabqL2uACC_JGccZlQ-7GsHR64tpMmEPkCxcsc4bOl2yXaKz2Oo7p_L0XkNw-NjWSWwO97tLe0zo28d-BtBbqNQK6yt2T8zzUPq3JgCx1yIY3Jph7e-QvLNOj-TisSrcDnrneKqoXGCQYV2v0h0TI0k23LAUviQYQs_iQHqd0dlAp24nIR2EcmC-JPUfOII68YcFtjMEDf5vkF2gcbn4P71J2T-Q1Ord0TU8no_6fOKpGUrJkdZIB6QoR5fBrmiRfL79lmS-VQ7YNsM2NrN6DBrsbWNkxV_TYqg0ebEQeMrp-hRNcQ\''
+\set globex_all '\'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJnbG9iZXgiLCJhdWQiOiJ1c2VwYXJhZ29uLmNvbS9wcm9qLTEiLCJpYXQiOjk0NjY4NDgwMCwiZXhwIjo0MTAyNDQ0ODAwfQ.VdgxM_RcJUnb7n4vWbg9jHPfb_twllpJqTb5KxmeXzN3YQGq_AUniTn9OqVEhLi5M4VxswWBn6E-IxjS8Nh-huhtH0JWF4w9P7NPKiKA9EQA9d2M-qPUGvRsK7swQUHJJl3oULFdil6A8V45SM-FeMGIMOV8tIdZ3uxA8zhAeBaVIOLwhmsQ-3rq4saNFzxBUwm--2_s0Gxb-m-R-bZ9N6gIh9tFJEyOceOvJsyeCp2IC7C4qMHz57mCJN8lVJ1dFC41JwO2sB14KEf1A2GmZhxmyDU8L8fRgrDkpLWKmi9R6NWQZdGEZxEUXF8IwZZhq0BpFS3IxJZzigSFiuFvHw\''
 CREATE FUNCTION bnd_swap_token(token text) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
 	PERFORM paragon_set_token(token, true);

@@ -382,3 +382,12 @@ $paragon_enable_rls$;
 
 COMMENT ON FUNCTION @extschema@.paragon_enable_rls(pg_catalog.regclass, pg_catalog.text, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.bool, pg_catalog.bool) IS
 'Write the row-level security policies (Connected User boundary and permissions) of a credentials or configurations table; returns the statements';
+
+-- The backend's caches behind token verification (parsed keys, verified
+-- tokens): their counters, for monitoring and tests.
+CREATE FUNCTION @extschema@.paragon_token_cache_stats()
+RETURNS pg_catalog.jsonb
+AS 'MODULE_PATHNAME', 'paragon_token_cache_stats'
+LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.paragon_token_cache_stats() IS
+'Counters of this backend''s caches of verified tokens and parsed keys, as jsonb: entries, bytes, hits, misses, evictions, max_entries, max_bytes, keys.';

@@ -150,13 +150,17 @@ extern bool pp_policy_restricted(const pp_policy *p);
 extern pp_sub_state pp_policy_sub(const pp_policy *p, const char **s, size_t *len);
 extern pp_jtype pp_policy_sub_type(const pp_policy *p);
 extern const char *pp_jtype_name(pp_jtype type);
-extern size_t pp_policy_rule_count(const pp_policy *p);
+extern size_t pp_policy_rule_count(const pp_policy *p);	/* containers included */
 extern void pp_policy_free(pp_policy *p);
 
 /* Permission names. */
 extern int	pp_perm_lookup(const char *name, size_t len);	/* -1 if unknown */
 extern const char *pp_perm_name(int perm);
 extern uint16_t pp_perm_implied(uint16_t perms);
+
+/* The hint that lists every permission, for errors; PP_PERM_HINT_SIZE bytes. */
+#define PP_PERM_HINT_SIZE	192
+extern const char *pp_perm_hint(char buf[PP_PERM_HINT_SIZE]);
 
 /* UUID text as PostgreSQL's uuid type reads it; true and 16 bytes if valid. */
 extern bool pp_uuid_parse(const char *s, size_t len, unsigned char out[16]);

@@ -445,10 +445,19 @@ done:
 	return ok;
 }
 
-/* pj_key_cache_free releases a cached PEM key; the cache is empty after. */
+/* pj_key_cache_free releases a cached PEM key and its verification
+ * contexts; the cache is empty after. */
 void
 pj_key_cache_free(pj_key_cache *cache)
 {
+	int			i;
+
+	for (i = 0; i < PJ_KEY_CACHE_CTX; i++)
+	{
+		EVP_PKEY_CTX_free(cache->verify[i].ctx);
+		cache->verify[i].ctx = NULL;
+		cache->verify[i].alg = NULL;
+	}
 	EVP_PKEY_free(cache->pem_key);
 	cache->pem_key = NULL;
 }

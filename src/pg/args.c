@@ -26,6 +26,7 @@ paragon_permission_arg(FunctionCallInfo fcinfo, int argno)
 {
 	text	   *t;
 	int			perm;
+	char		hint[PP_PERM_HINT_SIZE];
 
 	if (PG_ARGISNULL(argno))
 		return -1;
@@ -41,7 +42,7 @@ paragon_permission_arg(FunctionCallInfo fcinfo, int argno)
 				 errmsg("unrecognized permission \"%s\"", text_to_cstring(t)),
 				 looks_like_json ?
 				 errhint("To pass claims explicitly, give every argument and cast the claims to jsonb.") :
-				 errhint("Permissions are credential:write, config:write, settings:read, settings:write, metadata:read, metadata:write, proxy-api, events and workflows.")));
+				 errhint("%s", pp_perm_hint(hint))));
 	}
 	return perm;
 }

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * jsonb_walk.c
- *	  The jsonb front end of the policy builder, and the mapping of core
- *	  errors to ereport.
+ *	  The jsonb front end of the policy builder: compiling jsonb claims
+ *	  into a policy.
  *
  * The claims are read with PostgreSQL's jsonb iterators, one container
  * at a time (skipNested), so there is no text round trip and a subtree
@@ -16,9 +16,10 @@
  *
  * Memory: a compile runs in a context of its own, created under the
  * caller's current context so that an error discards it with the
- * transaction; only a successful compile is moved under the cache's
- * long-lived context.  Walk scratch (iterators) lives in a second child
- * context deleted as soon as the walk ends.
+ * transaction; only a successful compile is moved under the store's
+ * long-lived context (store.c).  Walk scratch (iterators) lives in a
+ * second child context deleted as soon as the walk ends.  The core's
+ * errors are raised by errors.c, its allocator is in alloc.c.
  *
  * src/pg/jsonb_walk.c
  *
@@ -31,32 +32,6 @@
 
 #include "jansson_walk.h"
 #include "pg_policy.h"
-
-/* pg_alloc is the core's allocation hook: palloc in the given context. */
-static void *
-pg_alloc(void *ctx, size_t size)
-{
-	return MemoryContextAlloc((MemoryContext) ctx, size);
-}
-
-/* pg_free is the core's release hook. */
-static void
-pg_free(void *ctx, void *ptr)
-{
-	pfree(ptr);
-}
-
-/* paragon_allocator returns a core allocator over a memory context. */
-pp_allocator
-paragon_allocator(MemoryContext cxt)
-{
-	pp_allocator a;
-
-	a.alloc = pg_alloc;
-	a.free = pg_free;
-	a.ctx = cxt;
-	return a;
-}
 
 static pp_walk walk_container(pp_builder *b, JsonbContainer *c);
 
@@ -139,16 +114,6 @@ walk_container(pp_builder *b, JsonbContainer *c)
 	return PP_WALK_CONTINUE;
 }
 
-/* paragon_check_claims_size refuses claims beyond the documented size. */
-void
-paragon_check_claims_size(Size size)
-{
-	if (size > PP_MAX_CLAIMS_BYTES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("claims exceed the maximum size of %d bytes", PP_MAX_CLAIMS_BYTES)));
-}
-
 /*
  * paragon_walk_jsonb walks claims into a new builder whose memory comes
  * from alloc; walk scratch is freed before returning.  collect_all lists
@@ -171,32 +136,6 @@ paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc, bool collect_all)
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(scratch);
 	return b;
-}
-
-/* paragon_report_error raises a core error with its SQLSTATE, path and hint. */
-void
-paragon_report_error(const pp_error *e)
-{
-	int			code;
-
-	switch (e->code)
-	{
-		case PP_ERR_JSON:
-			code = ERRCODE_INVALID_TEXT_REPRESENTATION;
-			break;
-		case PP_ERR_LIMIT:
-			code = ERRCODE_PROGRAM_LIMIT_EXCEEDED;
-			break;
-		default:
-			code = ERRCODE_INVALID_PARAMETER_VALUE;
-			break;
-	}
-	ereport(ERROR,
-			(errcode(code),
-			 errmsg("%s", e->message),
-			 errdetail("JSON path: %s.", e->path),
-			 e->hint ? errhint("%s", e->hint) : 0));
-	pg_unreachable();
 }
 
 /*

@@ -67,12 +67,14 @@ typedef struct PermMemo
 extern PgPolicy paragon_compile_jsonb(Jsonb *claims, MemoryContext parent);
 extern pp_builder *paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc,
 									  bool collect_all);
-pg_noreturn extern void paragon_report_error(const pp_error *e);
-extern void paragon_check_claims_size(Size size);
-extern pp_allocator paragon_allocator(MemoryContext cxt);
 extern void paragon_check_lookalikes(Jsonb *claims);
 
-/* jansson_pg.c */
+/* errors.c */
+pg_noreturn extern void paragon_report_error(const pp_error *e);
+extern void paragon_check_claims_size(Size size);
+
+/* alloc.c */
+extern pp_allocator paragon_allocator(MemoryContext cxt);
 extern void paragon_jansson_init(void);
 
 /* session.c */

@@ -29,10 +29,15 @@
  * DISCARD ALL forgets it, and parallel workers receive it with the
  * leader's settings.  The assign hooks of the token and of the settings
  * it is verified with bump a generation counter, so the short forms
- * notice a change with one integer comparison per row and verify and
- * compile again only then; exp and nbf are compared with the statement's
- * start on every call, so a token that expires while it is set is
- * refused from the next statement on.
+ * notice a change with one integer comparison per row and look again only
+ * then: when the token's bytes and those settings are the very ones the
+ * kept claims were verified from (the same token set again by the next
+ * transaction, as each request of a pooled application does), the claims
+ * and their compiled policy are kept, with no hash, parse or signature
+ * check; otherwise the token is verified and compiled again.  exp, nbf
+ * and iat are compared with the statement's start on every call, so a
+ * token that expires while it is set, or is set again after it expired,
+ * is refused from the next statement on.
  *
  * Lifetime: with paragon.token_lifetime = transaction (the default) a
  * value of paragon.token that outlives its transaction (plain SET, -c at
@@ -102,11 +107,36 @@ static bool worker_loaded_late = false;
  */
 static uint64 token_generation = 1;
 
-/* the SHA-256 of paragon.token in hex, as of token_generation hash_generation */
+/*
+ * the SHA-256 of paragon.token in hex, as of token_generation
+ * hash_generation, and the token it was computed from (in
+ * TopMemoryContext), so that the same token set again is not hashed again
+ */
 static char token_hash[PG_SHA256_DIGEST_LENGTH * 2 + 1];
 static uint64 hash_generation = 0;
+static char *hashed_token = NULL;
+static Size hashed_len = 0;
 
 static ExecutorStart_hook_type prev_executor_start = NULL;
+
+/*
+ * What verified claims depend on besides the time: the token's bytes and
+ * every setting that changes the verifier's verdict or the install's
+ * (strict_claims).  Kept with the claims, in their memory context, so that
+ * a new generation whose inputs are byte for byte the same (the same token
+ * set again in the next transaction, as every pooled request does) keeps
+ * the verified claims and their compiled policy: see token_inputs_same.
+ */
+typedef struct TokenInputs
+{
+	char	   *token;			/* NULL: nothing recorded */
+	Size		token_len;
+	char	   *public_key;
+	char	   *algorithms;
+	char	   *audience;
+	int			leeway_s;
+	bool		strict_claims;
+} TokenInputs;
 
 /* The compiled claims of the session, and what they were compiled from. */
 typedef struct SessionClaims
@@ -121,12 +151,34 @@ typedef struct SessionClaims
 	TimestampTz exp_edge;
 	bool		has_nbf;		/* TOKEN: nbf - leeway, plus a second */
 	TimestampTz nbf_edge;
+	bool		has_iat;		/* TOKEN: iat - leeway, plus a second */
+	TimestampTz iat_edge;
 	TimestampTz judged_at;		/* TOKEN: last instant the verifier judged */
+	TokenInputs inputs;			/* TOKEN: what the claims were verified from */
 	SharedPolicy *sp;			/* compiled claims, a reference in the store */
 	MemoryContext cxt;			/* holds all of the above but sp */
 } SessionClaims;
 
 static SessionClaims session;
+
+/*
+ * The bytes of a base64url segment, filled by paragon_session_init before
+ * the setting is defined: check_token runs on every SET of paragon.token,
+ * and one load per byte costs a fraction of the five comparisons it took
+ * (the scan was 44% of a request that sets the same token again).
+ */
+static bool token_segment_byte[256];
+
+/* token_segment_bytes_init fills token_segment_byte. */
+static void
+token_segment_bytes_init(void)
+{
+	int			c;
+
+	for (c = 0; c < 256; c++)
+		token_segment_byte[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			(c >= '0' && c <= '9') || c == '-' || c == '_';
+}
 
 /*
  * check_token accepts an empty paragon.token or one of the shape of a
@@ -164,20 +216,27 @@ check_token(char **newval, void **extra, GucSource source)
 		GUC_check_errdetail("The token has %zu bytes; the limit is %d.", len, PJ_MAX_TOKEN_LEN);
 		return false;
 	}
+	/*
+	 * The shape depends on the bytes alone, and the token whose claims the
+	 * session keeps passed this check when it was set: the same token set
+	 * again by the next request needs only a memcmp.
+	 */
+	if (session.inputs.token != NULL && session.inputs.token_len == len &&
+		memcmp(session.inputs.token, v, len) == 0)
+		return true;
 	for (i = 0; i < len; i++)
 	{
-		char		c = v[i];
+		unsigned char c = (unsigned char) v[i];
 
-		if (c == '.')
+		if (likely(token_segment_byte[c]))
+			seg_len++;
+		else if (c == '.')
 		{
 			/* the header and the payload are never empty */
 			if (seg_len == 0 || ++dots > 2)
 				break;
 			seg_len = 0;
 		}
-		else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-				 (c >= '0' && c <= '9') || c == '-' || c == '_')
-			seg_len++;
 		else
 			break;
 	}
@@ -256,6 +315,7 @@ static void token_executor_start(QueryDesc *queryDesc, int eflags);
 void
 paragon_session_init(void)
 {
+	token_segment_bytes_init();
 	DefineCustomStringVariable(TOKEN_GUC,
 							   "The Paragon User Token of the transaction, a compact JWS verified where claims are read.",
 							   "Set it with SET LOCAL paragon.token = '...' inside BEGIN ... COMMIT.",
@@ -302,22 +362,42 @@ token_value_is_local(void)
 		(top->state == GUC_LOCAL || top->state == GUC_SET_LOCAL || top->state == GUC_SAVE);
 }
 
-/* token_current_hash returns the SHA-256 of paragon.token in hex, computed once per change. */
+/*
+ * token_current_hash returns the SHA-256 of paragon.token in hex, computed
+ * once per change of the token's bytes: a new generation whose token is
+ * the one hashed last (the same token set again by the next transaction)
+ * compares the bytes instead.
+ */
 static const char *
 token_current_hash(void)
 {
 	if (hash_generation != token_generation)
 	{
-		pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+		Size		len = strlen(token_value);
+		pg_cryptohash_ctx *ctx;
 		uint8		digest[PG_SHA256_DIGEST_LENGTH];
 
+		if (hashed_token != NULL && hashed_len == len &&
+			memcmp(hashed_token, token_value, len) == 0)
+		{
+			hash_generation = token_generation;
+			return token_hash;
+		}
+		ctx = pg_cryptohash_create(PG_SHA256);
 		if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
-			pg_cryptohash_update(ctx, (const uint8 *) token_value, strlen(token_value)) < 0 ||
+			pg_cryptohash_update(ctx, (const uint8 *) token_value, len) < 0 ||
 			pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
 			elog(ERROR, "could not compute the SHA-256 of paragon.token");
 		pg_cryptohash_free(ctx);
+		/* forget the old token first: an error below leaves nothing stale */
+		if (hashed_token != NULL)
+			pfree(hashed_token);
+		hashed_token = NULL;
 		hex_encode((const char *) digest, sizeof(digest), token_hash);
 		token_hash[sizeof(token_hash) - 1] = '\0';
+		hashed_token = MemoryContextAlloc(TopMemoryContext, len + 1);
+		memcpy(hashed_token, token_value, len + 1);
+		hashed_len = len;
 		hash_generation = token_generation;
 	}
 	return token_hash;
@@ -513,6 +593,7 @@ session_install(ClaimsSource source, Jsonb *claims, const char *text)
 			 */
 			session.has_exp = claims_time(session.claims, "exp", paragon_leeway_s - 1.0, &session.exp_edge);
 			session.has_nbf = claims_time(session.claims, "nbf", 1.0 - paragon_leeway_s, &session.nbf_edge);
+			session.has_iat = claims_time(session.claims, "iat", 1.0 - paragon_leeway_s, &session.iat_edge);
 		}
 	}
 	PG_CATCH();
@@ -552,13 +633,74 @@ token_verify_now(TimestampTz at)
 								(int64) paragon_leeway_s * USECS_PER_SEC, at, true);
 }
 
+/* token_inputs_record notes what the session's claims were just verified from. */
+static void
+token_inputs_record(void)
+{
+	TokenInputs rec;
+	Size		len = strlen(token_value);
+
+	Assert(session.cxt != NULL);
+	/* copied first, recorded at once: an error halfway records nothing */
+	rec.token = MemoryContextAlloc(session.cxt, len + 1);
+	memcpy(rec.token, token_value, len + 1);
+	rec.token_len = len;
+	rec.public_key = MemoryContextStrdup(session.cxt, paragon_public_key != NULL ? paragon_public_key : "");
+	rec.algorithms = MemoryContextStrdup(session.cxt, paragon_algorithms != NULL ? paragon_algorithms : "");
+	rec.audience = MemoryContextStrdup(session.cxt, paragon_audience != NULL ? paragon_audience : "");
+	rec.leeway_s = paragon_leeway_s;
+	rec.strict_claims = paragon_strict_claims;
+	session.inputs = rec;
+}
+
+/* setting_equals compares a string setting's value (NULL as "") with a recorded one. */
+static inline bool
+setting_equals(const char *value, const char *recorded)
+{
+	return strcmp(value != NULL ? value : "", recorded) == 0;
+}
+
+/*
+ * token_inputs_same says whether the session holds claims verified from
+ * exactly the current paragon.token under exactly the current settings.
+ * A change of generation says only that something was assigned: SET LOCAL
+ * paragon.token, its reset at COMMIT, paragon_set_token, and the same
+ * token set again by the next request.  Comparing the bytes (a memcmp of
+ * the token, a strcmp of the key: far less than hashing, parsing or
+ * verifying) lets that next request keep the claims and their compiled
+ * policy.  The time claims are not kept as a verdict: the caller judges
+ * them against the statement's start as for any statement.
+ */
+static bool
+token_inputs_same(void)
+{
+	const TokenInputs *in = &session.inputs;
+
+	return in->token != NULL && session.source == CLAIMS_SOURCE_TOKEN &&
+		session.claims != NULL && session.sp != NULL &&
+		in->token_len == strlen(token_value) &&
+		memcmp(in->token, token_value, in->token_len) == 0 &&
+		in->leeway_s == paragon_leeway_s &&
+		in->strict_claims == paragon_strict_claims &&
+		setting_equals(paragon_public_key, in->public_key) &&
+		setting_equals(paragon_algorithms, in->algorithms) &&
+		setting_equals(paragon_audience, in->audience);
+}
+
 /*
  * token_policy returns the compiled claims of paragon.token, or NULL when
  * it is empty.  A token that may not count (token_lifetime_check) or does
  * not verify raises an error: never a silent deny or allow.  It is
- * verified again only when it or a setting it is verified with changed,
- * and judged again when the statement starts past its exp or before its
- * nbf, so an expired token is refused however long ago it was verified.
+ * verified again only when it or a setting it is verified with changed
+ * (the same bytes set again change nothing: token_inputs_same), and judged
+ * again when the statement starts past its exp, before its nbf or before
+ * its iat, so an expired token is refused however long ago it was
+ * verified.
+ *
+ * An empty token reads no claims and leaves the last verified ones as
+ * they are (they are never answered from without the same token again):
+ * a pool's request that sets the token in its transaction finds them
+ * after the empty token between two transactions.
  */
 static const pp_policy *
 token_policy(void)
@@ -567,17 +709,7 @@ token_policy(void)
 
 	paragon_citus_guard(PARAGON_CITUS_READ_CLAIMS, token_value != NULL && token_value[0] != '\0');
 	if (token_value == NULL || token_value[0] == '\0')
-	{
-		if (!session.valid || session.source != CLAIMS_SOURCE_TOKEN ||
-			session.generation != token_generation)
-		{
-			uint64		generation = token_generation;
-
-			session_install(CLAIMS_SOURCE_TOKEN, NULL, NULL);
-			session.generation = generation;
-		}
 		return NULL;
-	}
 	token_lifetime_check();
 	now = GetCurrentStatementStartTimestamp();
 	if (!session.valid || session.source != CLAIMS_SOURCE_TOKEN ||
@@ -585,15 +717,27 @@ token_policy(void)
 	{
 		uint64		generation = token_generation;
 
-		/* a refusal leaves no claims behind, not even the previous token's */
-		session_reset();
-		session_install(CLAIMS_SOURCE_TOKEN, token_verify_now(now), NULL);
-		session.generation = generation;
-		session.judged_at = now;
+		if (token_inputs_same())
+		{
+			/* the same token under the same settings: only the time is judged, below */
+			session.generation = generation;
+			session.valid = true;
+		}
+		else
+		{
+			/* a refusal leaves no claims behind, not even the previous token's */
+			session_reset();
+			session_install(CLAIMS_SOURCE_TOKEN, token_verify_now(now), NULL);
+			token_inputs_record();
+			session.generation = generation;
+			session.judged_at = now;
+			return session.sp->compiled.policy;
+		}
 	}
-	else if (now != session.judged_at &&
-			 ((session.has_exp && now >= session.exp_edge) ||
-			  (session.has_nbf && now < session.nbf_edge)))
+	if (now != session.judged_at &&
+		((session.has_exp && now >= session.exp_edge) ||
+		 (session.has_nbf && now < session.nbf_edge) ||
+		 (session.has_iat && now < session.iat_edge)))
 	{
 		/* near or past a time limit: the verifier judges, and raises if it is past */
 		(void) token_verify_now(now);

@@ -55,9 +55,11 @@
 #include <ctype.h>
 
 #include "access/xact.h"
+#include "lib/stringinfo.h"
 #include "utils/guc.h"
 #include "utils/guc_tables.h"
 
+#include "jws_alg.h"
 #include "jws_key.h"
 #include "pg_policy.h"
 #include "settings.h"
@@ -85,11 +87,20 @@ int			paragon_token_lifetime = TOKEN_LIFETIME_TRANSACTION;
 
 const char *paragon_settings_refused = NULL;
 
-/* the algorithms paragon.algorithms may name */
-static const char *const known_algorithms[] = {
-	"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-	"ES256", "ES384", "ES512", "EdDSA"
-};
+/* supported_algorithms lists the algorithms paragon.algorithms may name (src/jwt's table). */
+static char *
+supported_algorithms(void)
+{
+	StringInfoData s;
+	const char *name;
+	size_t		i;
+
+	initStringInfo(&s);
+	for (i = 0; (name = pj_alg_verifiable(i)) != NULL; i++)
+		appendStringInfo(&s, "%s%s",
+						 i == 0 ? "" : pj_alg_verifiable(i + 1) == NULL ? " and " : ", ", name);
+	return s.data;
+}
 
 /* paragon_split_algorithms splits a comma-separated list in place; returns the count, -1 if over max. */
 int
@@ -115,8 +126,8 @@ check_algorithms(char **newval, void **extra, GucSource source)
 	char	   *copy = pstrdup(*newval);
 	char	   *algs[16];
 	int			n = paragon_split_algorithms(copy, algs, lengthof(algs));
-	int			i,
-				j;
+	int			i;
+	size_t		j;
 
 	if (n <= 0)
 	{
@@ -127,12 +138,13 @@ check_algorithms(char **newval, void **extra, GucSource source)
 	{
 		bool		found = false;
 
-		for (j = 0; j < (int) lengthof(known_algorithms); j++)
-			if (strcmp(algs[i], known_algorithms[j]) == 0)
+		for (j = 0; pj_alg_verifiable(j) != NULL; j++)
+			if (strcmp(algs[i], pj_alg_verifiable(j)) == 0)
 				found = true;
 		if (!found)
 		{
-			GUC_check_errdetail("Unsupported algorithm \"%s\"; supported are RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 and EdDSA.", algs[i]);
+			GUC_check_errdetail("Unsupported algorithm \"%s\"; supported are %s.", algs[i],
+								supported_algorithms());
 			return false;
 		}
 	}
