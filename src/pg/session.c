@@ -78,6 +78,7 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "citus.h"
 #include "jws.h"
 #include "pg_policy.h"
 #include "settings.h"
@@ -186,6 +187,8 @@ token_segment_bytes_init(void)
  * the library replays placeholder values at load, before the key may be
  * defined, and an error there would break every later load.  It quotes
  * nothing of the value, and refuses with the verifier's SQLSTATE (28000).
+ * With Citus, the guard of citus.c first refuses a SET or set_config()
+ * whose value would not reach the workers.
  */
 static bool
 check_token(char **newval, void **extra, GucSource source)
@@ -196,6 +199,13 @@ check_token(char **newval, void **extra, GucSource source)
 	int			dots = 0;
 	size_t		seg_len = 0;
 
+	/*
+	 * With Citus, a SET or set_config() that cannot reach the workers
+	 * raises; values from elsewhere (start-up, ALTER ROLE) are judged when
+	 * claims are read.
+	 */
+	if (source == PGC_S_SESSION)
+		paragon_citus_guard(PARAGON_CITUS_SET_TOKEN_SETTING, v != NULL && v[0] != '\0');
 	if (v == NULL || v[0] == '\0')
 		return true;
 	len = strlen(v);
@@ -697,6 +707,7 @@ token_policy(void)
 {
 	TimestampTz now;
 
+	paragon_citus_guard(PARAGON_CITUS_READ_CLAIMS, token_value != NULL && token_value[0] != '\0');
 	if (token_value == NULL || token_value[0] == '\0')
 		return NULL;
 	token_lifetime_check();
@@ -774,6 +785,7 @@ session_policy(void)
 	text = GetConfigOption(paragon_claims_setting, true, false);
 	if (text != NULL && text[0] == '\0')
 		text = NULL;
+	paragon_citus_guard(PARAGON_CITUS_READ_CLAIMS, text != NULL);
 	/* the setting can change under us at any time: compare its text */
 	if (!session.valid || session.source != source ||
 		session.setting_name == NULL || strcmp(session.setting_name, paragon_claims_setting) != 0 ||
@@ -838,6 +850,8 @@ paragon_set_token(PG_FUNCTION_ARGS)
 	bool		is_local = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
 	char	   *token;
 
+	/* Citus never sends a setting made by a function to the workers */
+	paragon_citus_guard(PARAGON_CITUS_SET_TOKEN_FUNCTION, !PG_ARGISNULL(0));
 	paragon_settings_check();
 	if (effective_source() != CLAIMS_SOURCE_TOKEN)
 	{
