@@ -5,19 +5,14 @@
  *
  * A qual such as paragon_allowed((SELECT claims), ...) is called once per
  * row with the same claims, so the compiled policy is kept in fn_extra,
- * allocated in fn_mcxt, and lives as long as the expression does.  Four
- * tiers, cheapest first:
+ * allocated in fn_mcxt, and lives as long as the expression does.  Six
+ * tiers, in the order they are tried:
  *
  *	1. The claims argument cannot change while this FmgrInfo lives (a
  *	   Const, or a Param the planner support function marked: see
  *	   support.c), and its datum pointer is the one last seen: no byte is
  *	   read, whatever the size of the claims.
- *	2. The bytes equal those of the entry used last (pointer and length
- *	   first, then memcmp): one comparison, no hashing.  A pointer alone
- *	   is never trusted for other arguments, since a freed tuple's memory
- *	   can be reused at the same address for another token (PL/pgSQL's
- *	   simple expressions, a correlated subquery, a join's outer row).
- *	2b. The claims are toasted out of line and their TOAST pointer (the
+ *	2. The claims are toasted out of line and their TOAST pointer (the
  *	   relation and value OID, not the address) is the one last seen, as
  *	   for (SELECT claims FROM tokens WHERE ...): a stored TOAST value is
  *	   never changed in place, and its OID cannot name another value
@@ -28,19 +23,24 @@
  *	   the value from being vacuumed away, whereas PL/pgSQL keeps a cache
  *	   across statements, between which the OID could in principle be
  *	   freed and, after OID wraparound, reused.
- *	2c. The entry last found for a datum at this address (a two-way set
+ *	3. The bytes equal those of the entry used last (pointer and length
+ *	   first, then memcmp): one comparison, no hashing.  A pointer alone
+ *	   is never trusted for other arguments, since a freed tuple's memory
+ *	   can be reused at the same address for another token (PL/pgSQL's
+ *	   simple expressions, a correlated subquery, a join's outer row).
+ *	4. The entry last found for a datum at this address (a two-way set
  *	   of address hints), verified byte for byte: the address only picks
  *	   the candidate, so a reused address costs a failed comparison, never
  *	   a wrong policy.  When
  *	   the claims change on every row but come from a few tuples that
  *	   stay put (the inner side of a join over a tokens table), this
  *	   answers with one memcmp instead of hashing the bytes.
- *	3. A bounded table of up to PP_CACHE_ENTRIES policies found by a hash
+ *	5. A bounded table of up to PP_CACHE_ENTRIES policies found by a hash
  *	   of the bytes, then compared byte for byte; so a join of a few
  *	   hundred tokens with many rows does not recompile whichever side
  *	   the planner puts outside.  Least recently used entries are evicted
  *	   beyond the entry count or PP_CACHE_BYTES of compiled policies.
- *	4. The backend's store (store.c), with the same hash: claims that an
+ *	6. The backend's store (store.c), with the same hash: claims that an
  *	   earlier statement or another call site compiled.  Each entry of the
  *	   table holds a reference to its policy there, dropped when the entry
  *	   is evicted or the call site's memory context goes away.
@@ -337,7 +337,7 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 	if (c->arg_stable && c->last >= 0 && DatumGetPointer(raw) == c->last_ptr)
 		return c->last_policy;
 
-	/* tier 2b: the same out-of-line TOAST value as last time */
+	/* tier 2: the same out-of-line TOAST value as last time */
 	if (VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(raw)))
 	{
 		VARATT_EXTERNAL_GET_POINTER(toast, DatumGetPointer(raw));
@@ -356,11 +356,11 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 	data = VARDATA_ANY(v);
 	len = VARSIZE_ANY_EXHDR(v);
 
-	/* tier 2: the entry used last */
+	/* tier 3: the entry used last */
 	if (c->last >= 0 && entry_matches(&c->entries[c->last], data, len))
 		return use_entry(c, c->last, raw, is_toast ? &toast : NULL);
 
-	/* tier 2c: the entry last found at this address, if the bytes match */
+	/* tier 4: the entry last found at this address, if the bytes match */
 	if (c->addr_hint != NULL)
 	{
 		AddrHint   *h = addr_set(c, DatumGetPointer(raw));
@@ -375,7 +375,7 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 		}
 	}
 
-	/* tier 3: the table */
+	/* tier 5: the table; cache_insert asks tier 6, the store */
 	paragon_check_claims_size(len);
 	hash = hash_bytes_extended((const unsigned char *) data, (int) len, 0);
 	if (c->buckets != NULL)
