@@ -16,8 +16,7 @@
 #ifndef PG_COMPAT_H
 #define PG_COMPAT_H
 
-#include "postgres.h"
-
+/* the including file has included postgres.h first, as every .c file does */
 #if PG_VERSION_NUM < 150000
 #error "paragon_perm needs PostgreSQL 15 or later"
 #endif

@@ -12,8 +12,7 @@
 #ifndef PG_POLICY_H
 #define PG_POLICY_H
 
-#include "postgres.h"
-
+/* the including file has included postgres.h first, as every .c file does */
 #include "fmgr.h"
 #include "lib/ilist.h"
 #include "utils/jsonb.h"
