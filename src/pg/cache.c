@@ -40,7 +40,7 @@
  *	   hundred tokens with many rows does not recompile whichever side
  *	   the planner puts outside.  Least recently used entries are evicted
  *	   beyond the entry count or PP_CACHE_BYTES of compiled policies.
- *	6. The backend's store (store.c), with the same hash: claims that an
+ *	6. The backend's store (store.c), under the same key: claims that an
  *	   earlier statement or another call site compiled.  Each entry of the
  *	   table holds a reference to its policy there, dropped when the entry
  *	   is evicted or the call site's memory context goes away.
@@ -57,7 +57,6 @@
 
 #include "access/detoast.h"
 #include "access/xact.h"
-#include "common/hashfn.h"
 #include "storage/proc.h"
 #include "utils/memutils.h"
 
@@ -377,7 +376,7 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 
 	/* tier 5: the table; cache_insert asks tier 6, the store */
 	paragon_check_claims_size(len);
-	hash = hash_bytes_extended((const unsigned char *) data, (int) len, 0);
+	hash = paragon_store_key(data, len);
 	if (c->buckets != NULL)
 	{
 		for (i = c->buckets[hash & (PP_CACHE_BUCKETS - 1)]; i >= 0; i = c->entries[i].next)

@@ -13,6 +13,7 @@
 #define PG_POLICY_H
 
 /* the including file has included postgres.h first, as every .c file does */
+#include "common/hashfn.h"
 #include "fmgr.h"
 #include "lib/ilist.h"
 #include "utils/jsonb.h"
@@ -35,7 +36,7 @@ typedef struct PgPolicy
  */
 typedef struct SharedPolicy
 {
-	uint64		hash;			/* hash_bytes_extended of bytes, seed 0 */
+	uint64		hash;			/* paragon_store_key of bytes */
 	Size		len;
 	char	   *bytes;			/* copy of the claims' data bytes */
 	PgPolicy	compiled;
@@ -88,7 +89,7 @@ extern const pp_policy *short_policy(FunctionCallInfo fcinfo, ShortSite *site);
 
 /* store.c */
 extern SharedPolicy *paragon_store_acquire(Datum raw, const char *data, Size len,
-										   uint64 hash);
+										   uint64 key);
 extern void paragon_store_retain(SharedPolicy *sp);
 extern void paragon_store_release(SharedPolicy *sp);
 
@@ -108,6 +109,18 @@ extern int	paragon_permission_arg_memo_slow(FunctionCallInfo fcinfo, int argno,
 extern void paragon_target_args(FunctionCallInfo fcinfo, int argno,
 								bool cred_is_uuid, pp_target *t);
 pg_noreturn extern void paragon_spaced_uuid_error(const char *cred, size_t len);
+
+/*
+ * paragon_store_key is the store's key for claims whose data bytes are
+ * data and len: a call site's own table (cache.c) files its entries under
+ * the same key, so a miss there hashes the bytes once for both.  Inline:
+ * it runs on the per-row path of a join.
+ */
+static inline uint64
+paragon_store_key(const char *data, Size len)
+{
+	return hash_bytes_extended((const unsigned char *) data, (int) len, 0);
+}
 
 /*
  * paragon_permission_arg_memo is paragon_permission_arg for a call site

@@ -66,7 +66,6 @@
 #include "access/parallel.h"
 #include "access/xact.h"
 #include "common/cryptohash.h"
-#include "common/hashfn.h"
 #include "common/sha2.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
@@ -570,10 +569,9 @@ session_install(ClaimsSource source, Jsonb *claims, const char *text)
 		session.claims = DatumGetJsonbPCopy(JsonbPGetDatum(claims));
 		data = VARDATA(session.claims);
 		len = VARSIZE(session.claims) - VARHDRSZ;
-		/* the store's key, as cache.c computes it: explicit claims share it */
+		/* the store's own key: explicit claims of the same bytes share the policy */
 		session.sp = paragon_store_acquire(JsonbPGetDatum(session.claims), data, len,
-										   hash_bytes_extended((const unsigned char *) data,
-															   (int) len, 0));
+										   paragon_store_key(data, len));
 		if (source == CLAIMS_SOURCE_TOKEN)
 		{
 			/*
