@@ -93,8 +93,9 @@ typedef struct PolicyCache
 	int			maxentries;
 	Size		mem;
 	CacheEntry *entries;
-	int		   *buckets;		/* PP_CACHE_BUCKETS heads, or NULL */
-	struct AddrHint *addr_hint; /* 2 * PP_ADDR_SETS hints, or NULL */
+	int		   *buckets;		/* PP_CACHE_BUCKETS heads, or NULL before
+								 * the second entry (cache_index_create) */
+	struct AddrHint *addr_hint; /* 2 * PP_ADDR_SETS hints, or NULL with it */
 } PolicyCache;
 
 /* The entry last found for claims at an address (entry -1: none). */
@@ -268,6 +269,37 @@ evict_one(PolicyCache *c, int keep)
 }
 
 /*
+ * cache_index_create allocates the table's hash buckets and the address
+ * hints (about 72 kB) when a call site meets its second claims, and files
+ * the entry it has.  A call site whose claims never change (a Const, the
+ * usual case) answers from the entry used last and never needs them, and
+ * a query may hold hundreds of such call sites.
+ */
+static void
+cache_index_create(PolicyCache *c)
+{
+	int			i;
+
+	c->buckets = MemoryContextAlloc(c->mcxt, sizeof(int) * PP_CACHE_BUCKETS);
+	memset(c->buckets, -1, sizeof(int) * PP_CACHE_BUCKETS);
+	c->addr_hint = MemoryContextAlloc(c->mcxt, sizeof(AddrHint) * 2 * PP_ADDR_SETS);
+	for (i = 0; i < 2 * PP_ADDR_SETS; i++)
+	{
+		c->addr_hint[i].ptr = NULL;
+		c->addr_hint[i].entry = -1;
+	}
+	for (i = 0; i < c->nentries; i++)
+	{
+		int			b = (int) (c->entries[i].sp->hash & (PP_CACHE_BUCKETS - 1));
+
+		c->entries[i].next = c->buckets[b];
+		c->buckets[b] = i;
+	}
+	if (c->last >= 0)
+		remember_addr(c, c->last_ptr, c->last);
+}
+
+/*
  * cache_insert makes a new entry for the claims, with the store's policy
  * for them (compiled there if need be), and returns its index.
  */
@@ -278,19 +310,13 @@ cache_insert(PolicyCache *c, Datum raw, const char *data, Size len, uint64 hash)
 	CacheEntry *e;
 	int			i;
 
-	if (c->buckets == NULL)
+	if (c->entries == NULL)
 	{
-		c->buckets = MemoryContextAlloc(c->mcxt, sizeof(int) * PP_CACHE_BUCKETS);
-		memset(c->buckets, -1, sizeof(int) * PP_CACHE_BUCKETS);
-		c->addr_hint = MemoryContextAlloc(c->mcxt, sizeof(AddrHint) * 2 * PP_ADDR_SETS);
-		for (i = 0; i < 2 * PP_ADDR_SETS; i++)
-		{
-			c->addr_hint[i].ptr = NULL;
-			c->addr_hint[i].entry = -1;
-		}
 		c->maxentries = 4;
 		c->entries = MemoryContextAlloc(c->mcxt, sizeof(CacheEntry) * c->maxentries);
 	}
+	else if (c->buckets == NULL)
+		cache_index_create(c);
 	if (c->nentries == PP_CACHE_ENTRIES)
 		(void) evict_one(c, -1);
 	if (c->nentries == c->maxentries)
@@ -305,8 +331,13 @@ cache_insert(PolicyCache *c, Datum raw, const char *data, Size len, uint64 hash)
 	e = &c->entries[i];
 	e->sp = sp;
 	e->lastuse = ++c->clock;
-	e->next = c->buckets[hash & (PP_CACHE_BUCKETS - 1)];
-	c->buckets[hash & (PP_CACHE_BUCKETS - 1)] = i;
+	if (c->buckets != NULL)
+	{
+		e->next = c->buckets[hash & (PP_CACHE_BUCKETS - 1)];
+		c->buckets[hash & (PP_CACHE_BUCKETS - 1)] = i;
+	}
+	else
+		e->next = -1;
 	c->mem += sp->mem;
 
 	/* keep the memory bounded; the new entry itself always stays */
@@ -390,7 +421,8 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 	}
 
 	i = cache_insert(c, raw, data, len, hash);
-	remember_addr(c, DatumGetPointer(raw), i);
+	if (c->addr_hint != NULL)
+		remember_addr(c, DatumGetPointer(raw), i);
 	return use_entry(c, i, raw, is_toast ? &toast : NULL);
 }
 
