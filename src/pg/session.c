@@ -540,12 +540,19 @@ claims_time(Jsonb *claims, const char *name, double offset_s, TimestampTz *out)
 /*
  * session_install makes claims (NULL: none) the session's, compiled, for
  * source; text is the setting's text they were parsed from (SETTING).
- * Invalid claims raise an error and leave no claims behind.
+ * Invalid claims raise an error and leave no claims behind: as in the
+ * store, everything is built in a context under the caller's and moved
+ * under TopMemoryContext only once complete, so an error frees it with
+ * the caller's context.  The store's reference is taken last, after
+ * everything else that can fail, so that an error never leaves one held.
  */
 static void
 session_install(ClaimsSource source, Jsonb *claims, const char *text)
 {
+	SessionClaims built;
 	MemoryContext old;
+	const char *data;
+	Size		len;
 
 	session_reset();
 	if (claims == NULL)
@@ -556,44 +563,34 @@ session_install(ClaimsSource source, Jsonb *claims, const char *text)
 	}
 	/* a look-alike of the permissions claim, refused when strict_claims is on */
 	paragon_check_strict_claims(claims);
-	session.cxt = AllocSetContextCreate(TopMemoryContext, "paragon_perm session",
-										ALLOCSET_SMALL_SIZES);
-	old = MemoryContextSwitchTo(session.cxt);
-	PG_TRY();
-	{
-		const char *data;
-		Size		len;
-
-		if (text != NULL)
-			session.text = pstrdup(text);
-		session.claims = DatumGetJsonbPCopy(JsonbPGetDatum(claims));
-		data = VARDATA(session.claims);
-		len = VARSIZE(session.claims) - VARHDRSZ;
-		/* the store's own key: explicit claims of the same bytes share the policy */
-		session.sp = paragon_store_acquire(JsonbPGetDatum(session.claims), data, len,
-										   paragon_store_key(data, len));
-		if (source == CLAIMS_SOURCE_TOKEN)
-		{
-			/*
-			 * The edges past which the verifier must judge again, a second
-			 * inside its own limits so that rounding never lets a statement
-			 * through that the verifier would refuse.
-			 */
-			session.has_exp = claims_time(session.claims, "exp", paragon_leeway_s - 1.0, &session.exp_edge);
-			session.has_nbf = claims_time(session.claims, "nbf", 1.0 - paragon_leeway_s, &session.nbf_edge);
-			session.has_iat = claims_time(session.claims, "iat", 1.0 - paragon_leeway_s, &session.iat_edge);
-		}
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(old);
-		session_reset();
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
+	memset(&built, 0, sizeof(built));
+	built.cxt = AllocSetContextCreate(CurrentMemoryContext, "paragon_perm session",
+									  ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(built.cxt);
+	if (text != NULL)
+		built.text = pstrdup(text);
+	built.claims = DatumGetJsonbPCopy(JsonbPGetDatum(claims));
 	MemoryContextSwitchTo(old);
-	session.source = source;
-	session.valid = true;
+	if (source == CLAIMS_SOURCE_TOKEN)
+	{
+		/*
+		 * The edges past which the verifier must judge again, a second
+		 * inside its own limits so that rounding never lets a statement
+		 * through that the verifier would refuse.
+		 */
+		built.has_exp = claims_time(built.claims, "exp", paragon_leeway_s - 1.0, &built.exp_edge);
+		built.has_nbf = claims_time(built.claims, "nbf", 1.0 - paragon_leeway_s, &built.nbf_edge);
+		built.has_iat = claims_time(built.claims, "iat", 1.0 - paragon_leeway_s, &built.iat_edge);
+	}
+	data = VARDATA(built.claims);
+	len = VARSIZE(built.claims) - VARHDRSZ;
+	/* the store's own key: explicit claims of the same bytes share the policy */
+	built.sp = paragon_store_acquire(JsonbPGetDatum(built.claims), data, len,
+									 paragon_store_key(data, len));
+	MemoryContextSetParent(built.cxt, TopMemoryContext);
+	built.source = source;
+	built.valid = true;
+	session = built;
 }
 
 /*
