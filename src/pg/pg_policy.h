@@ -81,11 +81,11 @@ extern void paragon_jansson_init(void);
 extern void paragon_session_init(void);
 extern void paragon_session_invalidate(void);
 
-/* a session short form's call site (session.c; boundary.c uses it too) */
-typedef struct ShortSite ShortSite;
-extern ShortSite *short_site(FunctionCallInfo fcinfo);
-extern PermMemo *short_site_perm(ShortSite *site);
-extern const pp_policy *short_policy(FunctionCallInfo fcinfo, ShortSite *site);
+/* a session form's call site (session.c; boundary.c uses it too) */
+typedef struct SessionSite SessionSite;
+extern SessionSite *session_site(FunctionCallInfo fcinfo);
+extern PermMemo *session_site_perm(SessionSite *site);
+extern const pp_policy *session_site_policy(FunctionCallInfo fcinfo, SessionSite *site);
 
 /* store.c */
 extern SharedPolicy *paragon_store_acquire(Datum raw, const char *data, Size len,

@@ -28,7 +28,7 @@
  * rolled back transaction or savepoint restores the previous value,
  * DISCARD ALL forgets it, and parallel workers receive it with the
  * leader's settings.  The assign hooks of the token and of the settings
- * it is verified with bump a generation counter, so the short forms
+ * it is verified with bump a generation counter, so the session forms
  * notice a change with one integer comparison per row and look again only
  * then: when the token's bytes and those settings are the very ones the
  * kept claims were verified from (the same token set again by the next
@@ -876,7 +876,7 @@ paragon_clear_token(PG_FUNCTION_ARGS)
 }
 
 /*
- * The state of a short form's call site.  A call the planner support
+ * The state of a session form's call site.  A call the planner support
  * function marked (src/pg/support.c: it sits in a query that is run by a
  * fresh executor each time, not in a PL/pgSQL simple expression) reads
  * claims from a setting once, at its first row, and keeps that policy for
@@ -885,7 +885,7 @@ paragon_clear_token(PG_FUNCTION_ARGS)
  * whole text with the compiled one.  Verified-token claims need no such
  * snapshot (one integer comparison per row) and are not snapshotted.
  */
-struct ShortSite
+struct SessionSite
 {
 	PermMemo	perm;			/* the permission argument, if a Const */
 	bool		run_scoped;		/* marked: may snapshot for the execution */
@@ -895,40 +895,40 @@ struct ShortSite
 	MemoryContextCallback release;
 };
 
-/* short_site_release lets go of a snapshot when its execution ends. */
+/* session_site_release lets go of a snapshot when its execution ends. */
 static void
-short_site_release(void *arg)
+session_site_release(void *arg)
 {
-	ShortSite  *site = (ShortSite *) arg;
+	SessionSite *site = (SessionSite *) arg;
 
 	paragon_store_release(site->sp);
 }
 
-/* short_site returns the call site's state, creating it on first use. */
-ShortSite *
-short_site(FunctionCallInfo fcinfo)
+/* session_site returns the call site's state, creating it on first use. */
+SessionSite *
+session_site(FunctionCallInfo fcinfo)
 {
-	ShortSite  *site = (ShortSite *) fcinfo->flinfo->fn_extra;
+	SessionSite *site = (SessionSite *) fcinfo->flinfo->fn_extra;
 
 	if (site == NULL)
 	{
-		site = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ShortSite));
+		site = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SessionSite));
 		site->run_scoped = paragon_call_run_scoped(fcinfo->flinfo);
 		fcinfo->flinfo->fn_extra = site;
 	}
 	return site;
 }
 
-/* short_site_perm returns the call site's memory of its permission argument. */
+/* session_site_perm returns the call site's memory of its permission argument. */
 PermMemo *
-short_site_perm(ShortSite *site)
+session_site_perm(SessionSite *site)
 {
 	return &site->perm;
 }
 
-/* short_policy returns the policy a short form's call checks against. */
+/* session_site_policy returns the policy a session form's call checks against. */
 const pp_policy *
-short_policy(FunctionCallInfo fcinfo, ShortSite *site)
+session_site_policy(FunctionCallInfo fcinfo, SessionSite *site)
 {
 	const pp_policy *p;
 
@@ -942,7 +942,7 @@ short_policy(FunctionCallInfo fcinfo, ShortSite *site)
 		{
 			site->sp = session.sp;
 			paragon_store_retain(site->sp);
-			site->release.func = short_site_release;
+			site->release.func = session_site_release;
 			site->release.arg = site;
 			MemoryContextRegisterResetCallback(fcinfo->flinfo->fn_mcxt, &site->release);
 		}
@@ -952,13 +952,13 @@ short_policy(FunctionCallInfo fcinfo, ShortSite *site)
 	return p;
 }
 
-/* short_allowed answers the short form of paragon_allowed. */
+/* session_form_allowed answers the session form of paragon_allowed. */
 static inline Datum
-short_allowed(FunctionCallInfo fcinfo, bool cred_is_uuid)
+session_form_allowed(FunctionCallInfo fcinfo, bool cred_is_uuid)
 {
-	ShortSite  *site = short_site(fcinfo);
+	SessionSite *site = session_site(fcinfo);
 	int			perm = paragon_permission_arg_memo(fcinfo, 0, &site->perm);
-	const pp_policy *p = short_policy(fcinfo, site);
+	const pp_policy *p = session_site_policy(fcinfo, site);
 
 	if (p == NULL)
 		PG_RETURN_BOOL(false);
@@ -970,7 +970,7 @@ PG_FUNCTION_INFO_V1(paragon_session_allowed);
 Datum
 paragon_session_allowed(PG_FUNCTION_ARGS)
 {
-	return short_allowed(fcinfo, false);
+	return session_form_allowed(fcinfo, false);
 }
 
 /* paragon_session_allowed_uuid is the uuid-credential variant. */
@@ -978,17 +978,17 @@ PG_FUNCTION_INFO_V1(paragon_session_allowed_uuid);
 Datum
 paragon_session_allowed_uuid(PG_FUNCTION_ARGS)
 {
-	return short_allowed(fcinfo, true);
+	return session_form_allowed(fcinfo, true);
 }
 
-/* short_visible answers the short form of paragon_visible. */
+/* session_form_visible answers the session form of paragon_visible. */
 static inline Datum
-short_visible(FunctionCallInfo fcinfo, bool cred_is_uuid)
+session_form_visible(FunctionCallInfo fcinfo, bool cred_is_uuid)
 {
 	const pp_policy *p;
 	pp_target	t;
 
-	/* claims that reached the short form by mistake: never read them as a name */
+	/* claims that reached the session form by mistake: never read them as a name */
 	if (!PG_ARGISNULL(0))
 	{
 		text	   *integ = PG_GETARG_TEXT_PP(0);
@@ -999,7 +999,7 @@ short_visible(FunctionCallInfo fcinfo, bool cred_is_uuid)
 					 errmsg("integration name looks like a JSON object"),
 					 errhint("To pass claims explicitly, give every argument and cast the claims to jsonb.")));
 	}
-	p = short_policy(fcinfo, short_site(fcinfo));
+	p = session_site_policy(fcinfo, session_site(fcinfo));
 	if (p == NULL)
 		PG_RETURN_BOOL(false);
 	paragon_target_args(fcinfo, 0, cred_is_uuid, &t);
@@ -1011,7 +1011,7 @@ PG_FUNCTION_INFO_V1(paragon_session_visible);
 Datum
 paragon_session_visible(PG_FUNCTION_ARGS)
 {
-	return short_visible(fcinfo, false);
+	return session_form_visible(fcinfo, false);
 }
 
 /* paragon_session_visible_uuid is the uuid-credential variant. */
@@ -1019,5 +1019,5 @@ PG_FUNCTION_INFO_V1(paragon_session_visible_uuid);
 Datum
 paragon_session_visible_uuid(PG_FUNCTION_ARGS)
 {
-	return short_visible(fcinfo, true);
+	return session_form_visible(fcinfo, true);
 }

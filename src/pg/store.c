@@ -20,7 +20,7 @@
  * Call sites release their references when their memory context goes
  * away (a reset callback in cache.c), including at the end of an aborted
  * transaction.  The session's claims (session.c) hold one too, and a
- * short form that keeps them for its execution another.  A policy depends on nothing but the bytes of the claims,
+ * session form that keeps them for its execution another.  A policy depends on nothing but the bytes of the claims,
  * so no invalidation is needed.
  *
  * src/pg/store.c

@@ -33,7 +33,7 @@
  *		FROM-less query has been given an empty RTE_RESULT entry, which
  *		is why entries of that kind do not count.)
  *
- * The session short forms, which take no claims argument, get the same
+ * The session forms, which take no claims argument, get the same
  * support function and the context test of (b): a call in a query that a
  * fresh executor runs each time is marked "run scoped", and its call site
  * may read claims from a setting once per execution (session.c).
@@ -195,7 +195,7 @@ PG_FUNCTION_INFO_V1(paragon_claims_support);
 
 /*
  * paragon_claims_support marks or unmarks a call: one with explicit claims
- * (a jsonb first argument) by the form of its claims, a session short form
+ * (a jsonb first argument) by the form of its claims, a session form
  * by the query it sits in.
  */
 Datum
@@ -257,7 +257,7 @@ paragon_arg_fixed(FmgrInfo *flinfo, int argno)
 }
 
 /*
- * paragon_call_run_scoped tells a session short form whether its call site
+ * paragon_call_run_scoped tells a session form whether its call site
  * ends with the execution of its query (the support function marked it).
  */
 bool
