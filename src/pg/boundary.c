@@ -17,7 +17,7 @@
  * paragon_sub(), which an index scan can use, but an index condition is
  * evaluated when the scan starts (and again at each rescan), while a
  * session form reads the claims of the moment, or keeps those of its first
- * row (session.c): a set_config inside the statement could otherwise
+ * row (session_forms.c): a set_config inside the statement could otherwise
  * pair one token's sub with another token's permissions, claims that no
  * token carries.  Comparing inside the check rules that out.
  *

@@ -39,7 +39,7 @@ _PG_init(void)
 {
 	paragon_jansson_init();
 	paragon_settings_init();
-	paragon_session_init();
+	paragon_token_setting_init();
 	paragon_settings_finish();
 	MarkGUCPrefixReserved("paragon");
 }

@@ -77,11 +77,13 @@ extern void paragon_check_claims_size(Size size);
 extern pp_allocator paragon_allocator(MemoryContext cxt);
 extern void paragon_jansson_init(void);
 
+/* token_setting.c */
+extern void paragon_token_setting_init(void);
+
 /* session.c */
-extern void paragon_session_init(void);
 extern void paragon_session_invalidate(void);
 
-/* a session form's call site (session.c; boundary.c uses it too) */
+/* a session form's call site (session_forms.c; boundary.c uses it too) */
 typedef struct SessionSite SessionSite;
 extern SessionSite *session_site(FunctionCallInfo fcinfo);
 extern PermMemo *session_site_perm(SessionSite *site);

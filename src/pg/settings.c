@@ -407,7 +407,7 @@ static const char *other_guard_name;
 /*
  * paragon_settings_guard_begin and paragon_settings_guard_end bracket the
  * definition of a superuser-only paragon.* setting defined in another
- * file (session.c's hidden claims), so that it is guarded like these.
+ * file (token_setting.c's paragon.token_scope), so that it is guarded like these.
  */
 void
 paragon_settings_guard_begin(const char *name)

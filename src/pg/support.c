@@ -36,7 +36,7 @@
  * The session forms, which take no claims argument, get the same
  * support function and the context test of (b): a call in a query that a
  * fresh executor runs each time is marked "run scoped", and its call site
- * may read claims from a setting once per execution (session.c).
+ * may read claims from a setting once per execution (session_forms.c).
  *
  * The mark wraps the first argument in a RelabelType to its own type whose
  * typmod is PARAGON_FIXED_CLAIMS_MARK or PARAGON_RUN_SCOPED_MARK.  SQL
