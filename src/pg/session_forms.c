@@ -106,21 +106,11 @@ session_form_allowed(FunctionCallInfo fcinfo, bool cred_is_uuid)
 	PG_RETURN_BOOL(paragon_allowed_args(fcinfo, p, perm, 1, cred_is_uuid));
 }
 
-/* paragon_session_allowed is paragon_allowed against the session's claims. */
-PG_FUNCTION_INFO_V1(paragon_session_allowed);
-Datum
-paragon_session_allowed(PG_FUNCTION_ARGS)
-{
-	return session_form_allowed(fcinfo, false);
-}
-
-/* paragon_session_allowed_uuid is the uuid-credential variant. */
-PG_FUNCTION_INFO_V1(paragon_session_allowed_uuid);
-Datum
-paragon_session_allowed_uuid(PG_FUNCTION_ARGS)
-{
-	return session_form_allowed(fcinfo, true);
-}
+/*
+ * paragon_session_allowed is paragon_allowed against the session's claims;
+ * paragon_session_allowed_uuid is the uuid-credential variant.
+ */
+TEXT_AND_UUID_FORMS(paragon_session_allowed, paragon_session_allowed_uuid, session_form_allowed)
 
 /* session_form_visible answers the session form of paragon_visible. */
 static inline Datum
@@ -147,18 +137,8 @@ session_form_visible(FunctionCallInfo fcinfo, bool cred_is_uuid)
 	PG_RETURN_BOOL(pp_visible(p, &t));
 }
 
-/* paragon_session_visible is paragon_visible against the session's claims. */
-PG_FUNCTION_INFO_V1(paragon_session_visible);
-Datum
-paragon_session_visible(PG_FUNCTION_ARGS)
-{
-	return session_form_visible(fcinfo, false);
-}
-
-/* paragon_session_visible_uuid is the uuid-credential variant. */
-PG_FUNCTION_INFO_V1(paragon_session_visible_uuid);
-Datum
-paragon_session_visible_uuid(PG_FUNCTION_ARGS)
-{
-	return session_form_visible(fcinfo, true);
-}
+/*
+ * paragon_session_visible is paragon_visible against the session's claims;
+ * paragon_session_visible_uuid is the uuid-credential variant.
+ */
+TEXT_AND_UUID_FORMS(paragon_session_visible, paragon_session_visible_uuid, session_form_visible)
