@@ -55,7 +55,6 @@
 #include <ctype.h>
 
 #include "access/xact.h"
-#include "lib/stringinfo.h"
 #include "utils/guc.h"
 #include "utils/guc_tables.h"
 
@@ -91,15 +90,9 @@ const char *paragon_settings_refused = NULL;
 static char *
 supported_algorithms(void)
 {
-	StringInfoData s;
-	const char *name;
-	size_t		i;
+	char		names[PJ_ALG_LIST_SIZE];
 
-	initStringInfo(&s);
-	for (i = 0; (name = pj_alg_verifiable(i)) != NULL; i++)
-		appendStringInfo(&s, "%s%s",
-						 i == 0 ? "" : pj_alg_verifiable(i + 1) == NULL ? " and " : ", ", name);
-	return s.data;
+	return pstrdup(pj_alg_verifiable_list(names, sizeof(names)));
 }
 
 /* paragon_split_algorithms splits a comma-separated list in place; returns the count, -1 if over max. */
