@@ -4,50 +4,19 @@
  *	  Per-call-site cache of compiled policies, keyed by the claims' bytes.
  *
  * A qual such as paragon_allowed((SELECT claims), ...) is called once per
- * row with the same claims, so the compiled policy is kept in fn_extra,
- * allocated in fn_mcxt, and lives as long as the expression does.  Six
- * tiers, in the order they are tried:
- *
- *	1. The claims argument cannot change while this FmgrInfo lives (a
- *	   Const, or a Param the planner support function marked: see
- *	   support.c), and its datum pointer is the one last seen: no byte is
- *	   read, whatever the size of the claims.
- *	2. The claims are toasted out of line and their TOAST pointer (the
- *	   relation and value OID, not the address) is the one last seen, as
- *	   for (SELECT claims FROM tokens WHERE ...): a stored TOAST value is
- *	   never changed in place, and its OID cannot name another value
- *	   while a snapshot that saw it is active, so the pointer identifies
- *	   the bytes without fetching and decompressing them on every row.
- *	   The pointer is trusted within one top-level statement only (same
- *	   transaction, same statement start): the statement's snapshot keeps
- *	   the value from being vacuumed away, whereas PL/pgSQL keeps a cache
- *	   across statements, between which the OID could in principle be
- *	   freed and, after OID wraparound, reused.
- *	3. The bytes equal those of the entry used last (pointer and length
- *	   first, then memcmp): one comparison, no hashing.  A pointer alone
- *	   is never trusted for other arguments, since a freed tuple's memory
- *	   can be reused at the same address for another token (PL/pgSQL's
- *	   simple expressions, a correlated subquery, a join's outer row).
- *	4. The entry last found for a datum at this address (a two-way set
- *	   of address hints), verified byte for byte: the address only picks
- *	   the candidate, so a reused address costs a failed comparison, never
- *	   a wrong policy.  When
- *	   the claims change on every row but come from a few tuples that
- *	   stay put (the inner side of a join over a tokens table), this
- *	   answers with one memcmp instead of hashing the bytes.
- *	5. A bounded table of up to PP_CACHE_ENTRIES policies found by a hash
- *	   of the bytes, then compared byte for byte; so a join of a few
- *	   hundred tokens with many rows does not recompile whichever side
- *	   the planner puts outside.  Least recently used entries are evicted
- *	   beyond the entry count or PP_CACHE_BYTES of compiled policies.
- *	6. The backend's store (store.c), under the same key: claims that an
- *	   earlier statement or another call site compiled.  Each entry of the
- *	   table holds a reference to its policy there, dropped when the entry
- *	   is evicted or the call site's memory context goes away.
- *
- * Since jsonb is a canonical binary form, equal claims have equal bytes.
- * Nothing is allocated on a hit unless the argument is compressed or
- * toasted out of line, where reading it at all needs a copy.
+ * row with the same claims, so the call site keeps the compiled policy in
+ * fn_extra (allocated in fn_mcxt, as long-lived as the expression) and
+ * finds it again with the cheapest test that is safe, in this order:
+ * 1. a claims argument fixed for the call site (support.c) at the datum
+ * pointer last seen; 2. the TOAST pointer last seen, within one
+ * statement; 3. the bytes of the entry used last; 4. the entry last found
+ * at this address, compared byte for byte; 5. a bounded hash table of the
+ * call site's policies; 6. the backend's store (store.c), where another
+ * statement or call site may have compiled them.  Only 1 and 2 trust
+ * anything but the bytes; policy_for says why they may.  Since jsonb is a
+ * canonical binary form, equal claims have equal bytes.  Nothing is
+ * allocated on a hit unless the argument is compressed or toasted out of
+ * line, where reading it at all needs a copy.
  *
  * src/pg/cache.c
  *
@@ -363,11 +332,27 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 	bool		is_toast = false;
 	struct varatt_external toast;
 
-	/* tier 1: an argument fixed for this call site, same datum */
+	/*
+	 * tier 1: an argument fixed for this call site, same datum; no byte is
+	 * read, whatever the size of the claims.  A pointer alone is never
+	 * trusted for other arguments: a freed tuple's memory can be reused at
+	 * the same address for another token (PL/pgSQL's simple expressions, a
+	 * correlated subquery, a join's outer row).
+	 */
 	if (c->arg_stable && c->last >= 0 && DatumGetPointer(raw) == c->last_ptr)
 		return c->last_policy;
 
-	/* tier 2: the same out-of-line TOAST value as last time */
+	/*
+	 * tier 2: the same out-of-line TOAST value as last time, as for (SELECT
+	 * claims FROM tokens WHERE ...).  A stored TOAST value is never changed
+	 * in place, and its OID cannot name another value while a snapshot that
+	 * saw it is active, so the pointer identifies the bytes without
+	 * fetching and decompressing them on every row.  It is trusted within
+	 * one top-level statement only (same transaction, same statement
+	 * start): the statement's snapshot keeps the value from being vacuumed
+	 * away, whereas PL/pgSQL keeps a cache across statements, between which
+	 * the OID could be freed and, after OID wraparound, reused.
+	 */
 	if (VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(raw)))
 	{
 		VARATT_EXTERNAL_GET_POINTER(toast, DatumGetPointer(raw));
@@ -390,7 +375,12 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 	if (c->last >= 0 && entry_matches(&c->entries[c->last], data, len))
 		return use_entry(c, c->last, raw, is_toast ? &toast : NULL);
 
-	/* tier 4: the entry last found at this address, if the bytes match */
+	/*
+	 * tier 4: the entry last found at this address, if the bytes match: the
+	 * address only picks the candidate.  It answers with one memcmp when the
+	 * claims change on every row but come from a few tuples that stay put
+	 * (the inner side of a join over a tokens table).
+	 */
 	if (c->addr_hint != NULL)
 	{
 		AddrHint   *h = addr_set(c, DatumGetPointer(raw));
@@ -405,7 +395,12 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 		}
 	}
 
-	/* tier 5: the table; cache_insert asks tier 6, the store */
+	/*
+	 * tier 5: the table, up to PP_CACHE_ENTRIES policies or PP_CACHE_BYTES,
+	 * least recently used evicted first, so that a join of a few hundred
+	 * tokens with many rows does not recompile whichever side the planner
+	 * puts outside; cache_insert asks tier 6, the store
+	 */
 	paragon_check_claims_size(len);
 	hash = paragon_store_key(data, len);
 	if (c->buckets != NULL)
