@@ -228,18 +228,7 @@ assign_bool_input(bool newval, void *extra)
 static struct config_generic *
 guard_find(const char *name)
 {
-#if PG_VERSION_NUM >= 160000
-	return find_option(name, false, true, DEBUG1);
-#else
-	struct config_generic **vars = get_guc_variables();
-	int			n = GetNumConfigOptions();
-	int			i;
-
-	for (i = 0; i < n; i++)
-		if (pg_strcasecmp(vars[i]->name, name) == 0)
-			return vars[i];
-	return NULL;
-#endif
+	return pp_find_guc_record(name);
 }
 
 /* guard_depth counts a record's stacked (transactional) values. */

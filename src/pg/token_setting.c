@@ -181,30 +181,11 @@ assign_token_input(const char *newval, void *extra)
 static struct config_generic *
 token_find_gconf(void)
 {
-	struct config_generic **vars;
-	int			n;
-	int			i;
+	struct config_generic *found = pp_find_guc_record(TOKEN_GUC);
 
-#if PG_VERSION_NUM >= 160000
-	vars = get_guc_variables(&n);
-#else
-	vars = get_guc_variables();
-	n = GetNumConfigOptions();
-#endif
-	for (i = 0; i < n; i++)
-	{
-		struct config_generic *found = vars[i];
-
-		if (strcmp(found->name, TOKEN_GUC) == 0)
-		{
-#if PG_VERSION_NUM >= 160000
-			pfree(vars);		/* a palloc'd copy since 16; the records stay */
-#endif
-			return found;
-		}
-	}
-	elog(ERROR, "setting \"%s\" not found", TOKEN_GUC);
-	pg_unreachable();
+	if (found == NULL)
+		elog(ERROR, "setting \"%s\" not found", TOKEN_GUC);
+	return found;
 }
 
 static void token_executor_start(QueryDesc *queryDesc, int eflags);
