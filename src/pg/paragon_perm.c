@@ -40,7 +40,7 @@ _PG_init(void)
 {
 	paragon_jansson_init();
 	paragon_settings_init();
-	paragon_session_init();
+	paragon_token_setting_init();
 	paragon_citus_init();
 	paragon_settings_finish();
 	MarkGUCPrefixReserved("paragon");
