@@ -54,7 +54,7 @@ PG_CPPFLAGS = -Isrc/core -Isrc/json -Isrc/jwt -Isrc/pg \
 # that must not stop their build.
 WERROR_FLAG = $(if $(filter 1 yes on true,$(WERROR)),-Werror)
 # PostgreSQL's own headers (fmgr.h, ilist.h, bufpage.h) trip -Wunused-parameter,
-# as does every V1 function that ignores PG_FUNCTION_ARGS; pgvector makes the same call.
+# as does every V1 function that ignores PG_FUNCTION_ARGS; pg_cron makes the same call.
 PG_CFLAGS = -Wall -Wextra $(WERROR_FLAG) -Wno-unused-parameter
 # The core's messages are printf formats checked at compile time
 # (PP_PRINTF, src/core/pp_port.h); -Wformat=2 also refuses a format built

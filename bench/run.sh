@@ -464,6 +464,7 @@ log "measurements done in $((t_end - t_start)) s"
 ###########################################################################
 # results.md and the plot
 ###########################################################################
+citus_section=$(sed -n '/^<!-- citus -->/,/^<!-- \/citus -->/p' "$OUT" 2>/dev/null || true)
 ver=$(psqlb -At -c "SELECT version()")
 nproc_=$(nproc)
 model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
@@ -747,5 +748,7 @@ if [ -f "$top/bench/findings.md" ]; then
 	echo
 	cat "$top/bench/findings.md"
 fi
+# the section bench/citus.sh wrote, kept (it needs Citus and runs apart)
+[ -z "$citus_section" ] || printf '\n%s\n' "$citus_section"
 } > "$OUT"
 log "wrote $OUT and $PLOT in $(( $(date +%s) - t_start )) s"

@@ -6,8 +6,11 @@
 # and the paragon-perm tool, runs the pg_regress suite against a temporary
 # instance (started by pg_regress as the postgres user, on a Unix socket
 # in a temporary directory, never on a fixed TCP port), then every
-# test/suite-*.sh script.  Prints "N passed, N failed" last; exits non-zero
-# if anything failed.
+# test/suite-*.sh script.  A suite that exits 77 was skipped (it needs
+# something this machine lacks, such as Citus) and counts as neither; its
+# last line, which says why and how to run it, is repeated at the end.
+# Prints "suites: N passed, N failed, N skipped" last; exits non-zero if
+# anything failed.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +30,8 @@ make -s PG_CONFIG="$PG_CONFIG" WERROR=1 install
 
 passed=0
 failed=0
+skipped=0
+skip_notes=()
 
 # pg_regress runs as postgres, which may not read this checkout (a clone
 # under /root, say): give it a copy of the inputs in a directory it owns.
@@ -50,13 +55,19 @@ fi
 for suite in test/suite-*.sh; do
 	[ -e "$suite" ] || continue
 	echo "== $suite"
-	if bash "$suite"; then
+	rc=0
+	bash "$suite" | tee "$work/suite.out" || rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 0 ]; then
 		passed=$((passed + 1))
+	elif [ "$rc" -eq 77 ]; then
+		skipped=$((skipped + 1))
+		skip_notes+=("SKIPPED: $suite: $(tail -n 1 "$work/suite.out")")
 	else
 		failed=$((failed + 1))
 		echo "FAILED: $suite"
 	fi
 done
 
-echo "suites: $passed passed, $failed failed"
+[ ${#skip_notes[@]} -eq 0 ] || printf '%s\n' "${skip_notes[@]}"
+echo "suites: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -61,7 +61,7 @@ COMMENT ON FUNCTION @extschema@.paragon_current_claims() IS
 'The session''s claims: paragon.token verified with the superuser''s settings, or the setting named by paragon.claims_setting; NULL when there are none';
 
 -- paragon_current_claims() gets the planner support function of the
--- short forms (it changes nothing in a call without arguments): planning
+-- session forms (it changes nothing in a call without arguments): planning
 -- a query that reads the claims then loads the library, so the leader of
 -- a parallel query records its verdict on paragon.token before it
 -- launches workers.
@@ -106,7 +106,7 @@ COMMENT ON FUNCTION @extschema@.paragon_sub() IS
 -- paragon_sub() may be an index condition, evaluated when the scan starts,
 -- while these read the claims per row: comparing here means a token
 -- changed inside a statement can never pair one token's sub with another
--- token's permissions.  Same support function as the other short forms.
+-- token's permissions.  Same support function as the other session forms.
 CREATE FUNCTION @extschema@.paragon_user_allowed(
 	connected_user pg_catalog.text,
 	permission pg_catalog.text,

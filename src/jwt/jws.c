@@ -73,13 +73,15 @@ jws_check_algs(const char *const *algs, int nalgs, const pj_header *hdr,
 		if (algs[i] == NULL || pj_alg_lookup(algs[i], strlen(algs[i])) == NULL)
 		{
 			char		quoted[PJ_MAX_QUOTED + 8];
+			char		names[PJ_ALG_LIST_SIZE];
 
 			pj_sanitize(quoted, sizeof(quoted), algs[i] ? algs[i] : "",
 						algs[i] ? strlen(algs[i]) : 0);
 			pj_error_set(err, PJ_ERR_OPTION,
 						 "unrecognized algorithm \"%s\" in the list of allowed algorithms",
 						 quoted);
-			pj_error_detail(err, "Recognized algorithms are RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 and EdDSA.");
+			pj_error_detail(err, "Recognized algorithms are %s.",
+							pj_alg_verifiable_list(names, sizeof(names)));
 			return false;
 		}
 		if (strcmp(algs[i], hdr->alg->name) == 0)

@@ -18,6 +18,7 @@
  */
 #include "jws_alg.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const pj_alg pj_algs[] = {
@@ -71,4 +72,30 @@ pj_alg_verifiable(size_t i)
 			return pj_algs[j].name;
 	}
 	return NULL;
+}
+
+/*
+ * pj_alg_verifiable_list writes the names of pj_alg_verifiable as one
+ * English list ("RS256, RS384, ... and EdDSA") into buf, of size bytes
+ * (PJ_ALG_LIST_SIZE is enough), and returns buf: the text of every
+ * message that enumerates them.
+ */
+const char *
+pj_alg_verifiable_list(char *buf, size_t size)
+{
+	const char *name;
+	size_t		used = 0;
+	size_t		i;
+
+	buf[0] = '\0';
+	for (i = 0; (name = pj_alg_verifiable(i)) != NULL; i++)
+	{
+		const char *sep = i == 0 ? "" : pj_alg_verifiable(i + 1) == NULL ? " and " : ", ";
+		int			n = snprintf(buf + used, size - used, "%s%s", sep, name);
+
+		if (n < 0 || (size_t) n >= size - used)
+			break;				/* a buffer too small keeps what fitted */
+		used += (size_t) n;
+	}
+	return buf;
 }

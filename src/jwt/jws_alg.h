@@ -37,4 +37,9 @@ typedef struct pj_alg
 extern const pj_alg *pj_alg_lookup(const char *name, size_t len);
 extern const char *pj_alg_verifiable(size_t i);
 
+/* room for pj_alg_verifiable_list's text, with its terminating NUL */
+#define PJ_ALG_LIST_SIZE 128
+
+extern const char *pj_alg_verifiable_list(char *buf, size_t size);
+
 #endif							/* JWS_ALG_H */

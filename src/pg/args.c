@@ -36,7 +36,7 @@ paragon_permission_arg(FunctionCallInfo fcinfo, int argno)
 	{
 		bool		looks_like_json = VARSIZE_ANY_EXHDR(t) > 0 && *VARDATA_ANY(t) == '{';
 
-		/* a JSON object here is claims that reached a short form */
+		/* a JSON object here is claims that reached a session form */
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unrecognized permission \"%s\"", text_to_cstring(t)),

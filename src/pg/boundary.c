@@ -16,8 +16,8 @@
  * policy they then evaluate.  A policy also compares the column with
  * paragon_sub(), which an index scan can use, but an index condition is
  * evaluated when the scan starts (and again at each rescan), while a
- * short form reads the claims of the moment, or keeps those of its first
- * row (session.c): a set_config inside the statement could otherwise
+ * session form reads the claims of the moment, or keeps those of its first
+ * row (session_forms.c): a set_config inside the statement could otherwise
  * pair one token's sub with another token's permissions, claims that no
  * token carries.  Comparing inside the check rules that out.
  *
@@ -90,7 +90,7 @@ PG_FUNCTION_INFO_V1(paragon_sub_session);
 Datum
 paragon_sub_session(PG_FUNCTION_ARGS)
 {
-	const pp_policy *p = short_policy(fcinfo, short_site(fcinfo));
+	const pp_policy *p = session_site_policy(fcinfo, session_site(fcinfo));
 	text	   *sub;
 
 	if (p == NULL)
@@ -132,9 +132,9 @@ within_boundary(FunctionCallInfo fcinfo, const pp_policy *p)
 static inline Datum
 user_allowed(FunctionCallInfo fcinfo, bool cred_is_uuid)
 {
-	ShortSite  *site = short_site(fcinfo);
-	int			perm = paragon_permission_arg_memo(fcinfo, 1, short_site_perm(site));
-	const pp_policy *p = short_policy(fcinfo, site);
+	SessionSite *site = session_site(fcinfo);
+	int			perm = paragon_permission_arg_memo(fcinfo, 1, session_site_perm(site));
+	const pp_policy *p = session_site_policy(fcinfo, site);
 
 	if (p == NULL || !within_boundary(fcinfo, p))
 		PG_RETURN_BOOL(false);
@@ -152,7 +152,7 @@ TEXT_AND_UUID_FORMS(paragon_user_allowed, paragon_user_allowed_uuid, user_allowe
 static inline Datum
 user_visible(FunctionCallInfo fcinfo, bool cred_is_uuid)
 {
-	const pp_policy *p = short_policy(fcinfo, short_site(fcinfo));
+	const pp_policy *p = session_site_policy(fcinfo, session_site(fcinfo));
 	pp_target	t;
 
 	if (p == NULL || !within_boundary(fcinfo, p))

@@ -4,50 +4,19 @@
  *	  Per-call-site cache of compiled policies, keyed by the claims' bytes.
  *
  * A qual such as paragon_allowed((SELECT claims), ...) is called once per
- * row with the same claims, so the compiled policy is kept in fn_extra,
- * allocated in fn_mcxt, and lives as long as the expression does.  Four
- * tiers, cheapest first:
- *
- *	1. The claims argument cannot change while this FmgrInfo lives (a
- *	   Const, or a Param the planner support function marked: see
- *	   support.c), and its datum pointer is the one last seen: no byte is
- *	   read, whatever the size of the claims.
- *	2. The bytes equal those of the entry used last (pointer and length
- *	   first, then memcmp): one comparison, no hashing.  A pointer alone
- *	   is never trusted for other arguments, since a freed tuple's memory
- *	   can be reused at the same address for another token (PL/pgSQL's
- *	   simple expressions, a correlated subquery, a join's outer row).
- *	2b. The claims are toasted out of line and their TOAST pointer (the
- *	   relation and value OID, not the address) is the one last seen, as
- *	   for (SELECT claims FROM tokens WHERE ...): a stored TOAST value is
- *	   never changed in place, and its OID cannot name another value
- *	   while a snapshot that saw it is active, so the pointer identifies
- *	   the bytes without fetching and decompressing them on every row.
- *	   The pointer is trusted within one top-level statement only (same
- *	   transaction, same statement start): the statement's snapshot keeps
- *	   the value from being vacuumed away, whereas PL/pgSQL keeps a cache
- *	   across statements, between which the OID could in principle be
- *	   freed and, after OID wraparound, reused.
- *	2c. The entry last found for a datum at this address (a two-way set
- *	   of address hints), verified byte for byte: the address only picks
- *	   the candidate, so a reused address costs a failed comparison, never
- *	   a wrong policy.  When
- *	   the claims change on every row but come from a few tuples that
- *	   stay put (the inner side of a join over a tokens table), this
- *	   answers with one memcmp instead of hashing the bytes.
- *	3. A bounded table of up to PP_CACHE_ENTRIES policies found by a hash
- *	   of the bytes, then compared byte for byte; so a join of a few
- *	   hundred tokens with many rows does not recompile whichever side
- *	   the planner puts outside.  Least recently used entries are evicted
- *	   beyond the entry count or PP_CACHE_BYTES of compiled policies.
- *	4. The backend's store (store.c), with the same hash: claims that an
- *	   earlier statement or another call site compiled.  Each entry of the
- *	   table holds a reference to its policy there, dropped when the entry
- *	   is evicted or the call site's memory context goes away.
- *
- * Since jsonb is a canonical binary form, equal claims have equal bytes.
- * Nothing is allocated on a hit unless the argument is compressed or
- * toasted out of line, where reading it at all needs a copy.
+ * row with the same claims, so the call site keeps the compiled policy in
+ * fn_extra (allocated in fn_mcxt, as long-lived as the expression) and
+ * finds it again with the cheapest test that is safe, in this order:
+ * 1. a claims argument fixed for the call site (support.c) at the datum
+ * pointer last seen; 2. the TOAST pointer last seen, within one
+ * statement; 3. the bytes of the entry used last; 4. the entry last found
+ * at this address, compared byte for byte; 5. a bounded hash table of the
+ * call site's policies; 6. the backend's store (store.c), where another
+ * statement or call site may have compiled them.  Only 1 and 2 trust
+ * anything but the bytes; policy_for says why they may.  Since jsonb is a
+ * canonical binary form, equal claims have equal bytes.  Nothing is
+ * allocated on a hit unless the argument is compressed or toasted out of
+ * line, where reading it at all needs a copy.
  *
  * src/pg/cache.c
  *
@@ -57,7 +26,6 @@
 
 #include "access/detoast.h"
 #include "access/xact.h"
-#include "common/hashfn.h"
 #include "storage/proc.h"
 #include "utils/memutils.h"
 
@@ -94,8 +62,9 @@ typedef struct PolicyCache
 	int			maxentries;
 	Size		mem;
 	CacheEntry *entries;
-	int		   *buckets;		/* PP_CACHE_BUCKETS heads, or NULL */
-	struct AddrHint *addr_hint; /* 2 * PP_ADDR_SETS hints, or NULL */
+	int		   *buckets;		/* PP_CACHE_BUCKETS heads, or NULL before
+								 * the second entry (cache_index_create) */
+	struct AddrHint *addr_hint; /* 2 * PP_ADDR_SETS hints, or NULL with it */
 } PolicyCache;
 
 /* The entry last found for claims at an address (entry -1: none). */
@@ -269,6 +238,37 @@ evict_one(PolicyCache *c, int keep)
 }
 
 /*
+ * cache_index_create allocates the table's hash buckets and the address
+ * hints (about 72 kB) when a call site meets its second claims, and files
+ * the entry it has.  A call site whose claims never change (a Const, the
+ * usual case) answers from the entry used last and never needs them, and
+ * a query may hold hundreds of such call sites.
+ */
+static void
+cache_index_create(PolicyCache *c)
+{
+	int			i;
+
+	c->buckets = MemoryContextAlloc(c->mcxt, sizeof(int) * PP_CACHE_BUCKETS);
+	memset(c->buckets, -1, sizeof(int) * PP_CACHE_BUCKETS);
+	c->addr_hint = MemoryContextAlloc(c->mcxt, sizeof(AddrHint) * 2 * PP_ADDR_SETS);
+	for (i = 0; i < 2 * PP_ADDR_SETS; i++)
+	{
+		c->addr_hint[i].ptr = NULL;
+		c->addr_hint[i].entry = -1;
+	}
+	for (i = 0; i < c->nentries; i++)
+	{
+		int			b = (int) (c->entries[i].sp->hash & (PP_CACHE_BUCKETS - 1));
+
+		c->entries[i].next = c->buckets[b];
+		c->buckets[b] = i;
+	}
+	if (c->last >= 0)
+		remember_addr(c, c->last_ptr, c->last);
+}
+
+/*
  * cache_insert makes a new entry for the claims, with the store's policy
  * for them (compiled there if need be), and returns its index.
  */
@@ -279,19 +279,13 @@ cache_insert(PolicyCache *c, Datum raw, const char *data, Size len, uint64 hash)
 	CacheEntry *e;
 	int			i;
 
-	if (c->buckets == NULL)
+	if (c->entries == NULL)
 	{
-		c->buckets = MemoryContextAlloc(c->mcxt, sizeof(int) * PP_CACHE_BUCKETS);
-		memset(c->buckets, -1, sizeof(int) * PP_CACHE_BUCKETS);
-		c->addr_hint = MemoryContextAlloc(c->mcxt, sizeof(AddrHint) * 2 * PP_ADDR_SETS);
-		for (i = 0; i < 2 * PP_ADDR_SETS; i++)
-		{
-			c->addr_hint[i].ptr = NULL;
-			c->addr_hint[i].entry = -1;
-		}
 		c->maxentries = 4;
 		c->entries = MemoryContextAlloc(c->mcxt, sizeof(CacheEntry) * c->maxentries);
 	}
+	else if (c->buckets == NULL)
+		cache_index_create(c);
 	if (c->nentries == PP_CACHE_ENTRIES)
 		(void) evict_one(c, -1);
 	if (c->nentries == c->maxentries)
@@ -306,8 +300,13 @@ cache_insert(PolicyCache *c, Datum raw, const char *data, Size len, uint64 hash)
 	e = &c->entries[i];
 	e->sp = sp;
 	e->lastuse = ++c->clock;
-	e->next = c->buckets[hash & (PP_CACHE_BUCKETS - 1)];
-	c->buckets[hash & (PP_CACHE_BUCKETS - 1)] = i;
+	if (c->buckets != NULL)
+	{
+		e->next = c->buckets[hash & (PP_CACHE_BUCKETS - 1)];
+		c->buckets[hash & (PP_CACHE_BUCKETS - 1)] = i;
+	}
+	else
+		e->next = -1;
 	c->mem += sp->mem;
 
 	/* keep the memory bounded; the new entry itself always stays */
@@ -333,11 +332,27 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 	bool		is_toast = false;
 	struct varatt_external toast;
 
-	/* tier 1: an argument fixed for this call site, same datum */
+	/*
+	 * tier 1: an argument fixed for this call site, same datum; no byte is
+	 * read, whatever the size of the claims.  A pointer alone is never
+	 * trusted for other arguments: a freed tuple's memory can be reused at
+	 * the same address for another token (PL/pgSQL's simple expressions, a
+	 * correlated subquery, a join's outer row).
+	 */
 	if (c->arg_stable && c->last >= 0 && DatumGetPointer(raw) == c->last_ptr)
 		return c->last_policy;
 
-	/* tier 2b: the same out-of-line TOAST value as last time */
+	/*
+	 * tier 2: the same out-of-line TOAST value as last time, as for (SELECT
+	 * claims FROM tokens WHERE ...).  A stored TOAST value is never changed
+	 * in place, and its OID cannot name another value while a snapshot that
+	 * saw it is active, so the pointer identifies the bytes without
+	 * fetching and decompressing them on every row.  It is trusted within
+	 * one top-level statement only (same transaction, same statement
+	 * start): the statement's snapshot keeps the value from being vacuumed
+	 * away, whereas PL/pgSQL keeps a cache across statements, between which
+	 * the OID could be freed and, after OID wraparound, reused.
+	 */
 	if (VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(raw)))
 	{
 		VARATT_EXTERNAL_GET_POINTER(toast, DatumGetPointer(raw));
@@ -356,11 +371,16 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 	data = VARDATA_ANY(v);
 	len = VARSIZE_ANY_EXHDR(v);
 
-	/* tier 2: the entry used last */
+	/* tier 3: the entry used last */
 	if (c->last >= 0 && entry_matches(&c->entries[c->last], data, len))
 		return use_entry(c, c->last, raw, is_toast ? &toast : NULL);
 
-	/* tier 2c: the entry last found at this address, if the bytes match */
+	/*
+	 * tier 4: the entry last found at this address, if the bytes match: the
+	 * address only picks the candidate.  It answers with one memcmp when the
+	 * claims change on every row but come from a few tuples that stay put
+	 * (the inner side of a join over a tokens table).
+	 */
 	if (c->addr_hint != NULL)
 	{
 		AddrHint   *h = addr_set(c, DatumGetPointer(raw));
@@ -375,9 +395,14 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 		}
 	}
 
-	/* tier 3: the table */
+	/*
+	 * tier 5: the table, up to PP_CACHE_ENTRIES policies or PP_CACHE_BYTES,
+	 * least recently used evicted first, so that a join of a few hundred
+	 * tokens with many rows does not recompile whichever side the planner
+	 * puts outside; cache_insert asks tier 6, the store
+	 */
 	paragon_check_claims_size(len);
-	hash = hash_bytes_extended((const unsigned char *) data, (int) len, 0);
+	hash = paragon_store_key(data, len);
 	if (c->buckets != NULL)
 	{
 		for (i = c->buckets[hash & (PP_CACHE_BUCKETS - 1)]; i >= 0; i = c->entries[i].next)
@@ -391,7 +416,8 @@ policy_for(PolicyCache *c, FunctionCallInfo fcinfo, int argno)
 	}
 
 	i = cache_insert(c, raw, data, len, hash);
-	remember_addr(c, DatumGetPointer(raw), i);
+	if (c->addr_hint != NULL)
+		remember_addr(c, DatumGetPointer(raw), i);
 	return use_entry(c, i, raw, is_toast ? &toast : NULL);
 }
 

@@ -26,6 +26,7 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
+#include "citus.h"
 #include "pg_policy.h"
 #include "settings.h"
 
@@ -33,13 +34,14 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
-/* _PG_init routes jansson through palloc and defines the settings. */
+/* _PG_init routes jansson through palloc, defines the settings and installs the hooks. */
 void
 _PG_init(void)
 {
 	paragon_jansson_init();
 	paragon_settings_init();
-	paragon_session_init();
+	paragon_token_setting_init();
+	paragon_citus_init();
 	paragon_settings_finish();
 	MarkGUCPrefixReserved("paragon");
 }

@@ -16,7 +16,9 @@
 #ifndef PG_COMPAT_H
 #define PG_COMPAT_H
 
-#include "postgres.h"
+/* the including file has included postgres.h first, as every .c file does */
+#include "utils/guc.h"
+#include "utils/guc_tables.h"
 
 #if PG_VERSION_NUM < 150000
 #error "paragon_perm needs PostgreSQL 15 or later"
@@ -40,5 +42,28 @@
 #else
 #define PP_MY_LXID	(MyProc->lxid)
 #endif
+
+/*
+ * pp_find_guc_record returns the GUC record of a setting, placeholder or
+ * real, or NULL.  16 made find_option public and the list of records a
+ * hash table; before, the list is searched.  A record stays at the same
+ * address for the life of the backend.
+ */
+static inline struct config_generic *
+pp_find_guc_record(const char *name)
+{
+#if PG_VERSION_NUM >= 160000
+	return find_option(name, false, true, DEBUG1);
+#else
+	struct config_generic **vars = get_guc_variables();
+	int			n = GetNumConfigOptions();
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (pg_strcasecmp(vars[i]->name, name) == 0)
+			return vars[i];
+	return NULL;
+#endif
+}
 
 #endif							/* PG_COMPAT_H */

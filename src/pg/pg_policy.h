@@ -12,8 +12,8 @@
 #ifndef PG_POLICY_H
 #define PG_POLICY_H
 
-#include "postgres.h"
-
+/* the including file has included postgres.h first, as every .c file does */
+#include "common/hashfn.h"
 #include "fmgr.h"
 #include "lib/ilist.h"
 #include "utils/jsonb.h"
@@ -36,7 +36,7 @@ typedef struct PgPolicy
  */
 typedef struct SharedPolicy
 {
-	uint64		hash;			/* hash_bytes_extended of bytes, seed 0 */
+	uint64		hash;			/* paragon_store_key of bytes */
 	Size		len;
 	char	   *bytes;			/* copy of the claims' data bytes */
 	PgPolicy	compiled;
@@ -77,19 +77,21 @@ extern void paragon_check_claims_size(Size size);
 extern pp_allocator paragon_allocator(MemoryContext cxt);
 extern void paragon_jansson_init(void);
 
+/* token_setting.c */
+extern void paragon_token_setting_init(void);
+
 /* session.c */
-extern void paragon_session_init(void);
 extern void paragon_session_invalidate(void);
 
-/* a session short form's call site (session.c; boundary.c uses it too) */
-typedef struct ShortSite ShortSite;
-extern ShortSite *short_site(FunctionCallInfo fcinfo);
-extern PermMemo *short_site_perm(ShortSite *site);
-extern const pp_policy *short_policy(FunctionCallInfo fcinfo, ShortSite *site);
+/* a session form's call site (session_forms.c; boundary.c uses it too) */
+typedef struct SessionSite SessionSite;
+extern SessionSite *session_site(FunctionCallInfo fcinfo);
+extern PermMemo *session_site_perm(SessionSite *site);
+extern const pp_policy *session_site_policy(FunctionCallInfo fcinfo, SessionSite *site);
 
 /* store.c */
 extern SharedPolicy *paragon_store_acquire(Datum raw, const char *data, Size len,
-										   uint64 hash);
+										   uint64 key);
 extern void paragon_store_retain(SharedPolicy *sp);
 extern void paragon_store_release(SharedPolicy *sp);
 
@@ -109,6 +111,18 @@ extern int	paragon_permission_arg_memo_slow(FunctionCallInfo fcinfo, int argno,
 extern void paragon_target_args(FunctionCallInfo fcinfo, int argno,
 								bool cred_is_uuid, pp_target *t);
 pg_noreturn extern void paragon_spaced_uuid_error(const char *cred, size_t len);
+
+/*
+ * paragon_store_key is the store's key for claims whose data bytes are
+ * data and len: a call site's own table (cache.c) files its entries under
+ * the same key, so a miss there hashes the bytes once for both.  Inline:
+ * it runs on the per-row path of a join.
+ */
+static inline uint64
+paragon_store_key(const char *data, Size len)
+{
+	return hash_bytes_extended((const unsigned char *) data, (int) len, 0);
+}
 
 /*
  * paragon_permission_arg_memo is paragon_permission_arg for a call site

@@ -1,14 +1,16 @@
 /*-------------------------------------------------------------------------
  *
  * session.c
- *	  Session claims: paragon.token and paragon_set_token, and the short
- *	  forms of paragon_allowed and paragon_visible that policies use.
+ *	  The session's claims: verified from paragon.token or read from a
+ *	  setting, compiled once and kept while they stay the same;
+ *	  paragon_set_token, paragon_clear_token and paragon_current_claims.
  *
  * The claims of the session come from exactly one source, chosen by the
  * superuser-only setting paragon.claims_source:
  *
- *	token	claims of the token in paragon.token, verified where they are
- *			read with the superuser's key (paragon.public_key) and options;
+ *	token	claims of the token in paragon.token (token_setting.c), verified
+ *			where they are read with the superuser's key
+ *			(paragon.public_key) and options;
  *	setting	the JSON text of the setting named by paragon.claims_setting
  *			(request.jwt.claims by default, PostgREST's convention), for
  *			deployments that verify tokens elsewhere.
@@ -19,38 +21,15 @@
  * that refuses claims when one of them was lost as the library loaded,
  * are in settings.c.
  *
- * One place holds the token: the user-settable setting paragon.token, the
- * raw compact JWS.  It cannot be forged, since its signature is checked
- * wherever it is read; its check hook looks at size and shape only (it
- * also runs when the library replays placeholder values at load, maybe
- * before the key is defined).  Keeping the token in a setting gives the
- * right behaviour for free: SET LOCAL scopes it to a transaction, a
- * rolled back transaction or savepoint restores the previous value,
- * DISCARD ALL forgets it, and parallel workers receive it with the
- * leader's settings.  The assign hooks of the token and of the settings
- * it is verified with bump a generation counter, so the short forms
- * notice a change with one integer comparison per row and look again only
- * then: when the token's bytes and those settings are the very ones the
- * kept claims were verified from (the same token set again by the next
- * transaction, as each request of a pooled application does), the claims
- * and their compiled policy are kept, with no hash, parse or signature
- * check; otherwise the token is verified and compiled again.  exp, nbf
- * and iat are compared with the statement's start on every call, so a
- * token that expires while it is set, or is set again after it expired,
- * is refused from the next statement on.
- *
- * Lifetime: with paragon.token_lifetime = transaction (the default) a
- * value of paragon.token that outlives its transaction (plain SET, -c at
- * connection start, ALTER ROLE/DATABASE ... SET, set_config(..., false))
- * is refused with an error where claims are read, so that a token left
- * on a pooled server connection never answers for the next client.  The
- * verdict comes from the setting's own state (its GUC stack; see
- * token_value_is_local), never from a backend-local flag.  A parallel
- * worker cannot read that state (RestoreGUCState sets every value at
- * session level inside the worker's own transaction), so the leader
- * records its verdict at each executor start in a hidden superuser
- * setting, paragon.token_scope, that travels to the workers with the
- * other settings; see token_scope_record.
+ * When the token's generation changed but its bytes and the settings it
+ * is verified with are the very ones the kept claims were verified from
+ * (the same token set again by the next transaction, as each request of a
+ * pooled application does), the claims and their compiled policy are
+ * kept, with no hash, parse or signature check; otherwise the token is
+ * verified and compiled again.  exp, nbf and iat are compared with the
+ * statement's start on every call, so a token that expires while it is
+ * set, or is set again after it expired, is refused from the next
+ * statement on.
  *
  * Memory: the claims live in a child of TopMemoryContext, replaced
  * whenever they change; their compiled policy is held in the backend's
@@ -63,60 +42,19 @@
  */
 #include "postgres.h"
 
-#include "access/parallel.h"
 #include "access/xact.h"
-#include "common/cryptohash.h"
-#include "common/hashfn.h"
-#include "common/sha2.h"
-#include "executor/executor.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
-#include "utils/guc_tables.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
-#include "utils/uuid.h"
 
-#include "jws.h"
+#include "citus.h"
 #include "pg_policy.h"
+#include "session_int.h"
 #include "settings.h"
 #include "token.h"
-
-#define TOKEN_GUC "paragon.token"
-#define TOKEN_SCOPE_GUC "paragon.token_scope"
-
-/* paragon.token and the leader's verdict on it (defined here) */
-static char *token_value = NULL;
-static char *token_scope = NULL;
-
-/* paragon.token's own GUC record, for its stack (found once at load) */
-static struct config_generic *token_gconf = NULL;
-
-/*
- * A parallel worker that loaded this library itself, after restoring its
- * leader's state: the leader had not loaded it when it launched the
- * worker, so it recorded no verdict on the token (token_scope_record).
- */
-static bool worker_loaded_late = false;
-
-/*
- * Bumped by every change of paragon.token and of the settings it is
- * verified with: verified claims are valid for one generation.
- */
-static uint64 token_generation = 1;
-
-/*
- * the SHA-256 of paragon.token in hex, as of token_generation
- * hash_generation, and the token it was computed from (in
- * TopMemoryContext), so that the same token set again is not hashed again
- */
-static char token_hash[PG_SHA256_DIGEST_LENGTH * 2 + 1];
-static uint64 hash_generation = 0;
-static char *hashed_token = NULL;
-static Size hashed_len = 0;
-
-static ExecutorStart_hook_type prev_executor_start = NULL;
 
 /*
  * What verified claims depend on besides the time: the token's bytes and
@@ -142,7 +80,7 @@ typedef struct SessionClaims
 {
 	bool		valid;			/* the fields below describe a compile */
 	ClaimsSource source;		/* TOKEN or SETTING */
-	uint64		generation;		/* token_generation compiled (TOKEN) */
+	uint64		generation;		/* paragon_token_generation compiled (TOKEN) */
 	char	   *setting_name;	/* setting read (SETTING) */
 	char	   *text;			/* its text (SETTING) */
 	Jsonb	   *claims;			/* NULL: no claims */
@@ -161,83 +99,15 @@ typedef struct SessionClaims
 static SessionClaims session;
 
 /*
- * The bytes of a base64url segment, filled by paragon_session_init before
- * the setting is defined: check_token runs on every SET of paragon.token,
- * and one load per byte costs a fraction of the five comparisons it took
- * (the scan was 44% of a request that sets the same token again).
+ * paragon_session_token_is says whether the session's claims were verified
+ * from exactly this token: the check hook of paragon.token then knows its
+ * shape is good without scanning it.
  */
-static bool token_segment_byte[256];
-
-/* token_segment_bytes_init fills token_segment_byte. */
-static void
-token_segment_bytes_init(void)
+bool
+paragon_session_token_is(const char *token, Size len)
 {
-	int			c;
-
-	for (c = 0; c < 256; c++)
-		token_segment_byte[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-			(c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
-/*
- * check_token accepts an empty paragon.token or one of the shape of a
- * compact JWS: at most 64 kB, three base64url segments separated by dots,
- * header and payload not empty.  It never verifies: it also runs when
- * the library replays placeholder values at load, before the key may be
- * defined, and an error there would break every later load.  It quotes
- * nothing of the value, and refuses with the verifier's SQLSTATE (28000).
- */
-static bool
-check_token(char **newval, void **extra, GucSource source)
-{
-	const char *v = *newval;
-	size_t		len;
-	size_t		i;
-	int			dots = 0;
-	size_t		seg_len = 0;
-
-	if (v == NULL || v[0] == '\0')
-		return true;
-	len = strlen(v);
-	if (len > PJ_MAX_TOKEN_LEN)
-	{
-		GUC_check_errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION);
-		GUC_check_errmsg("token is too large");
-		GUC_check_errdetail("The token has %zu bytes; the limit is %d.", len, PJ_MAX_TOKEN_LEN);
-		return false;
-	}
-	/*
-	 * The shape depends on the bytes alone, and the token whose claims the
-	 * session keeps passed this check when it was set: the same token set
-	 * again by the next request needs only a memcmp.
-	 */
-	if (session.inputs.token != NULL && session.inputs.token_len == len &&
-		memcmp(session.inputs.token, v, len) == 0)
-		return true;
-	for (i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) v[i];
-
-		if (likely(token_segment_byte[c]))
-			seg_len++;
-		else if (c == '.')
-		{
-			/* the header and the payload are never empty */
-			if (seg_len == 0 || ++dots > 2)
-				break;
-			seg_len = 0;
-		}
-		else
-			break;
-	}
-	if (i < len || dots != 2)
-	{
-		GUC_check_errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION);
-		GUC_check_errmsg("token is not a compact JWS");
-		GUC_check_errdetail("paragon.token holds three base64url segments separated by dots, with nothing around them.");
-		return false;
-	}
-	return true;
+	return session.inputs.token != NULL && session.inputs.token_len == len &&
+		memcmp(session.inputs.token, token, len) == 0;
 }
 
 /*
@@ -248,248 +118,9 @@ check_token(char **newval, void **extra, GucSource source)
 void
 paragon_session_invalidate(void)
 {
-	token_generation++;
+	paragon_token_generation++;
 	/* claims from a setting are compared by text: make them compile again too */
 	session.valid = false;
-}
-
-/* assign_token_input notes that the token or a setting it is verified with changed. */
-static void
-assign_token_input(const char *newval, void *extra)
-{
-	paragon_session_invalidate();
-}
-
-/*
- * token_find_gconf returns paragon.token's GUC record, which holds its
- * stack.  The record, allocated when the setting is defined, stays at the
- * same address for the life of the backend (the list of records may move,
- * the records do not), so it is looked up once, at load.
- */
-static struct config_generic *
-token_find_gconf(void)
-{
-	struct config_generic **vars;
-	int			n;
-	int			i;
-
-#if PG_VERSION_NUM >= 160000
-	vars = get_guc_variables(&n);
-#else
-	vars = get_guc_variables();
-	n = GetNumConfigOptions();
-#endif
-	for (i = 0; i < n; i++)
-	{
-		struct config_generic *found = vars[i];
-
-		if (strcmp(found->name, TOKEN_GUC) == 0)
-		{
-#if PG_VERSION_NUM >= 160000
-			pfree(vars);		/* a palloc'd copy since 16; the records stay */
-#endif
-			return found;
-		}
-	}
-	elog(ERROR, "setting \"%s\" not found", TOKEN_GUC);
-	pg_unreachable();
-}
-
-static void token_executor_start(QueryDesc *queryDesc, int eflags);
-
-/*
- * paragon_session_init defines paragon.token and the hidden verdict for
- * parallel workers; the superuser settings are settings.c's.  Called from
- * _PG_init.
- */
-void
-paragon_session_init(void)
-{
-	token_segment_bytes_init();
-	DefineCustomStringVariable(TOKEN_GUC,
-							   "The Paragon User Token of the transaction, a compact JWS verified where claims are read.",
-							   "Set it with SET LOCAL paragon.token = '...' inside BEGIN ... COMMIT.",
-							   &token_value, "", PGC_USERSET,
-							   GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
-							   check_token, assign_token_input, NULL);
-	paragon_settings_guard_begin(TOKEN_SCOPE_GUC);
-	DefineCustomStringVariable(TOKEN_SCOPE_GUC,
-							   "The leader's verdict on paragon.token, for parallel workers (set by the extension).",
-							   NULL, &token_scope, "", PGC_SUSET,
-							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
-							   NULL, NULL, NULL);
-	paragon_settings_guard_end(TOKEN_SCOPE_GUC);
-
-	token_gconf = token_find_gconf();
-	worker_loaded_late = IsParallelWorker() && !InitializingParallelWorker;
-	prev_executor_start = ExecutorStart_hook;
-	ExecutorStart_hook = token_executor_start;
-}
-
-/* effective_source is where the session's claims come from. */
-static ClaimsSource
-effective_source(void)
-{
-	return (ClaimsSource) paragon_claims_source;
-}
-
-/*
- * token_value_is_local says whether the current value of paragon.token
- * ends with its transaction (or with the function whose SET clause set
- * it).  A value set by SET LOCAL or set_config(..., true) sits on top of
- * the setting's stack as GUC_LOCAL, or GUC_SET_LOCAL when a plain SET
- * came before it in the same transaction; a function's SET clause leaves
- * GUC_SAVE.  Any other value (no stack entry, or GUC_SET: a plain SET in
- * this transaction, which survives COMMIT) lasts for the session.  Only
- * meaningful in the backend that set the value: see token_scope_record.
- */
-static bool
-token_value_is_local(void)
-{
-	GucStack   *top = token_gconf->stack;
-
-	return top != NULL &&
-		(top->state == GUC_LOCAL || top->state == GUC_SET_LOCAL || top->state == GUC_SAVE);
-}
-
-/*
- * token_current_hash returns the SHA-256 of paragon.token in hex, computed
- * once per change of the token's bytes: a new generation whose token is
- * the one hashed last (the same token set again by the next transaction)
- * compares the bytes instead.
- */
-static const char *
-token_current_hash(void)
-{
-	if (hash_generation != token_generation)
-	{
-		Size		len = strlen(token_value);
-		pg_cryptohash_ctx *ctx;
-		uint8		digest[PG_SHA256_DIGEST_LENGTH];
-
-		if (hashed_token != NULL && hashed_len == len &&
-			memcmp(hashed_token, token_value, len) == 0)
-		{
-			hash_generation = token_generation;
-			return token_hash;
-		}
-		ctx = pg_cryptohash_create(PG_SHA256);
-		if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
-			pg_cryptohash_update(ctx, (const uint8 *) token_value, len) < 0 ||
-			pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
-			elog(ERROR, "could not compute the SHA-256 of paragon.token");
-		pg_cryptohash_free(ctx);
-		/* forget the old token first: an error below leaves nothing stale */
-		if (hashed_token != NULL)
-			pfree(hashed_token);
-		hashed_token = NULL;
-		hex_encode((const char *) digest, sizeof(digest), token_hash);
-		token_hash[sizeof(token_hash) - 1] = '\0';
-		hashed_token = MemoryContextAlloc(TopMemoryContext, len + 1);
-		memcpy(hashed_token, token_value, len + 1);
-		hashed_len = len;
-		hash_generation = token_generation;
-	}
-	return token_hash;
-}
-
-/*
- * token_scope_record, in the leader at each executor start, records in
- * paragon.token_scope the SHA-256 of paragon.token when its value ends
- * with the transaction, and "" otherwise.  It is set only when it
- * changes, and for the transaction only (GUC_ACTION_LOCAL), so it never
- * outlives the value it judged.
- *
- * Why a worker then decides exactly as its leader (token_lifetime_check):
- * workers are launched only by an executor (Gather, Gather Merge), whose
- * ExecutorStart ran this first; the leader's settings, paragon.token and
- * paragon.token_scope among them (a PGC_SUSET setting with a non-default
- * source is always serialized), are copied into the worker when it is
- * launched; and between that ExecutorStart and the launch no setting can
- * change inside a parallel plan.  So the worker sees the token the leader
- * judged and the leader's verdict on it.  The hash ties the two together:
- * should a token ever differ from the one judged, the worker refuses
- * (fail closed) rather than trust a verdict made for another value.  The
- * functions that read claims carry a planner support function, so the
- * leader loads the library (and installs this hook) while it plans the
- * query; should a worker still load it first (claims read only inside a
- * PL/pgSQL function run by the worker, say), reading claims there raises
- * an error (worker_loaded_late) rather than guess.
- * Nothing is recorded in parallel mode (a query run by a function inside
- * a parallel query's leader), where settings cannot change, so the outer
- * statement's record still holds.  An application role cannot forge the
- * record: the setting is superuser-only, and a client's start-up value
- * for it is refused when the library defines it.
- */
-static void
-token_scope_record(void)
-{
-	const char *want = "";
-
-	if (token_value == NULL || token_value[0] == '\0' ||
-		paragon_token_lifetime != TOKEN_LIFETIME_TRANSACTION || IsInParallelMode())
-		return;
-	if (token_value_is_local())
-		want = token_current_hash();
-	if (strcmp(token_scope, want) != 0)
-		(void) set_config_option(TOKEN_SCOPE_GUC, want, PGC_SUSET, PGC_S_SESSION,
-								 GUC_ACTION_LOCAL, true, 0, false);
-}
-
-/* token_executor_start records the token's verdict for parallel workers (leader only). */
-static void
-token_executor_start(QueryDesc *queryDesc, int eflags)
-{
-	if (!IsParallelWorker())
-		token_scope_record();
-	if (prev_executor_start != NULL)
-		prev_executor_start(queryDesc, eflags);
-	else
-		standard_ExecutorStart(queryDesc, eflags);
-}
-
-/* token_source_detail says how a session-level paragon.token was set. */
-static const char *
-token_source_detail(void)
-{
-	switch (token_gconf->source)
-	{
-		case PGC_S_CLIENT:
-			return "It was set at connection start (a -c option or PGOPTIONS), which lasts for the session.";
-		case PGC_S_DATABASE:
-		case PGC_S_USER:
-		case PGC_S_DATABASE_USER:
-			return "It was set with ALTER ROLE or ALTER DATABASE ... SET, which lasts for the session.";
-		case PGC_S_SESSION:
-			return "It was set with SET or set_config(..., false), which lasts for the session.";
-		default:
-			return "It lasts for the session.";
-	}
-}
-
-/*
- * token_lifetime_check refuses a paragon.token that lasts for the session
- * while paragon.token_lifetime is transaction.  The leader reads the
- * setting's stack; a parallel worker, whose stack says nothing, reads the
- * leader's verdict (token_scope_record).
- */
-static void
-token_lifetime_check(void)
-{
-	bool		local;
-
-	if (paragon_token_lifetime == TOKEN_LIFETIME_SESSION)
-		return;
-	if (IsParallelWorker())
-		local = token_scope[0] != '\0' && strcmp(token_scope, token_current_hash()) == 0;
-	else
-		local = token_value_is_local();
-	if (!local)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-				 errmsg("paragon.token is set for the session, not for the transaction"),
-				 errdetail("%s paragon.token_lifetime is \"transaction\".", token_source_detail()),
-				 errhint("Set the token inside the transaction that uses it: BEGIN; SET LOCAL paragon.token = '...'; ... COMMIT;")));
 }
 
 /*
@@ -541,12 +172,19 @@ claims_time(Jsonb *claims, const char *name, double offset_s, TimestampTz *out)
 /*
  * session_install makes claims (NULL: none) the session's, compiled, for
  * source; text is the setting's text they were parsed from (SETTING).
- * Invalid claims raise an error and leave no claims behind.
+ * Invalid claims raise an error and leave no claims behind: as in the
+ * store, everything is built in a context under the caller's and moved
+ * under TopMemoryContext only once complete, so an error frees it with
+ * the caller's context.  The store's reference is taken last, after
+ * everything else that can fail, so that an error never leaves one held.
  */
 static void
 session_install(ClaimsSource source, Jsonb *claims, const char *text)
 {
+	SessionClaims built;
 	MemoryContext old;
+	const char *data;
+	Size		len;
 
 	session_reset();
 	if (claims == NULL)
@@ -557,45 +195,34 @@ session_install(ClaimsSource source, Jsonb *claims, const char *text)
 	}
 	/* a look-alike of the permissions claim, refused when strict_claims is on */
 	paragon_check_strict_claims(claims);
-	session.cxt = AllocSetContextCreate(TopMemoryContext, "paragon_perm session",
-										ALLOCSET_SMALL_SIZES);
-	old = MemoryContextSwitchTo(session.cxt);
-	PG_TRY();
-	{
-		const char *data;
-		Size		len;
-
-		if (text != NULL)
-			session.text = pstrdup(text);
-		session.claims = DatumGetJsonbPCopy(JsonbPGetDatum(claims));
-		data = VARDATA(session.claims);
-		len = VARSIZE(session.claims) - VARHDRSZ;
-		/* the store's key, as cache.c computes it: explicit claims share it */
-		session.sp = paragon_store_acquire(JsonbPGetDatum(session.claims), data, len,
-										   hash_bytes_extended((const unsigned char *) data,
-															   (int) len, 0));
-		if (source == CLAIMS_SOURCE_TOKEN)
-		{
-			/*
-			 * The edges past which the verifier must judge again, a second
-			 * inside its own limits so that rounding never lets a statement
-			 * through that the verifier would refuse.
-			 */
-			session.has_exp = claims_time(session.claims, "exp", paragon_leeway_s - 1.0, &session.exp_edge);
-			session.has_nbf = claims_time(session.claims, "nbf", 1.0 - paragon_leeway_s, &session.nbf_edge);
-			session.has_iat = claims_time(session.claims, "iat", 1.0 - paragon_leeway_s, &session.iat_edge);
-		}
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(old);
-		session_reset();
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
+	memset(&built, 0, sizeof(built));
+	built.cxt = AllocSetContextCreate(CurrentMemoryContext, "paragon_perm session",
+									  ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(built.cxt);
+	if (text != NULL)
+		built.text = pstrdup(text);
+	built.claims = DatumGetJsonbPCopy(JsonbPGetDatum(claims));
 	MemoryContextSwitchTo(old);
-	session.source = source;
-	session.valid = true;
+	if (source == CLAIMS_SOURCE_TOKEN)
+	{
+		/*
+		 * The edges past which the verifier must judge again, a second
+		 * inside its own limits so that rounding never lets a statement
+		 * through that the verifier would refuse.
+		 */
+		built.has_exp = claims_time(built.claims, "exp", paragon_leeway_s - 1.0, &built.exp_edge);
+		built.has_nbf = claims_time(built.claims, "nbf", 1.0 - paragon_leeway_s, &built.nbf_edge);
+		built.has_iat = claims_time(built.claims, "iat", 1.0 - paragon_leeway_s, &built.iat_edge);
+	}
+	data = VARDATA(built.claims);
+	len = VARSIZE(built.claims) - VARHDRSZ;
+	/* the store's own key: explicit claims of the same bytes share the policy */
+	built.sp = paragon_store_acquire(JsonbPGetDatum(built.claims), data, len,
+									 paragon_store_key(data, len));
+	MemoryContextSetParent(built.cxt, TopMemoryContext);
+	built.source = source;
+	built.valid = true;
+	session = built;
 }
 
 /*
@@ -617,7 +244,7 @@ token_verify_now(TimestampTz at)
 				 errhint("A superuser sets it, for example with ALTER DATABASE ... SET paragon.public_key = '...'.")));
 	list = pstrdup(paragon_algorithms);
 	nalgs = paragon_split_algorithms(list, algs, lengthof(algs));
-	return paragon_token_verify(token_value, strlen(token_value),
+	return paragon_token_verify(paragon_token_value, strlen(paragon_token_value),
 								paragon_public_key, (const char *const *) algs, nalgs,
 								(paragon_audience != NULL && paragon_audience[0] != '\0') ? paragon_audience : NULL,
 								(int64) paragon_leeway_s * USECS_PER_SEC, at, true);
@@ -628,12 +255,12 @@ static void
 token_inputs_record(void)
 {
 	TokenInputs rec;
-	Size		len = strlen(token_value);
+	Size		len = strlen(paragon_token_value);
 
 	Assert(session.cxt != NULL);
 	/* copied first, recorded at once: an error halfway records nothing */
 	rec.token = MemoryContextAlloc(session.cxt, len + 1);
-	memcpy(rec.token, token_value, len + 1);
+	memcpy(rec.token, paragon_token_value, len + 1);
 	rec.token_len = len;
 	rec.public_key = MemoryContextStrdup(session.cxt, paragon_public_key != NULL ? paragon_public_key : "");
 	rec.algorithms = MemoryContextStrdup(session.cxt, paragon_algorithms != NULL ? paragon_algorithms : "");
@@ -668,8 +295,8 @@ token_inputs_same(void)
 
 	return in->token != NULL && session.source == CLAIMS_SOURCE_TOKEN &&
 		session.claims != NULL && session.sp != NULL &&
-		in->token_len == strlen(token_value) &&
-		memcmp(in->token, token_value, in->token_len) == 0 &&
+		in->token_len == strlen(paragon_token_value) &&
+		memcmp(in->token, paragon_token_value, in->token_len) == 0 &&
 		in->leeway_s == paragon_leeway_s &&
 		in->strict_claims == paragon_strict_claims &&
 		setting_equals(paragon_public_key, in->public_key) &&
@@ -679,7 +306,7 @@ token_inputs_same(void)
 
 /*
  * token_policy returns the compiled claims of paragon.token, or NULL when
- * it is empty.  A token that may not count (token_lifetime_check) or does
+ * it is empty.  A token that may not count (paragon_token_lifetime_check) or does
  * not verify raises an error: never a silent deny or allow.  It is
  * verified again only when it or a setting it is verified with changed
  * (the same bytes set again change nothing: token_inputs_same), and judged
@@ -697,14 +324,15 @@ token_policy(void)
 {
 	TimestampTz now;
 
-	if (token_value == NULL || token_value[0] == '\0')
+	paragon_citus_guard(PARAGON_CITUS_READ_CLAIMS, paragon_token_value != NULL && paragon_token_value[0] != '\0');
+	if (paragon_token_value == NULL || paragon_token_value[0] == '\0')
 		return NULL;
-	token_lifetime_check();
+	paragon_token_lifetime_check();
 	now = GetCurrentStatementStartTimestamp();
 	if (!session.valid || session.source != CLAIMS_SOURCE_TOKEN ||
-		session.generation != token_generation)
+		session.generation != paragon_token_generation)
 	{
-		uint64		generation = token_generation;
+		uint64		generation = paragon_token_generation;
 
 		if (token_inputs_same())
 		{
@@ -739,7 +367,7 @@ token_policy(void)
  * session_policy returns the session's compiled claims, or NULL when the
  * session has none, recompiling only when the claims changed.
  */
-static const pp_policy *
+const pp_policy *
 session_policy(void)
 {
 	ClaimsSource source;
@@ -751,7 +379,7 @@ session_policy(void)
 	 * operation, with a warning), and has no verdict on the token: any
 	 * answer would come from defaults.
 	 */
-	if (worker_loaded_late)
+	if (paragon_worker_loaded_late)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("session claims cannot be read in this parallel worker"),
@@ -763,7 +391,7 @@ session_policy(void)
 	if (source == CLAIMS_SOURCE_TOKEN)
 		return token_policy();
 
-	if (token_value != NULL && token_value[0] != '\0')
+	if (paragon_token_value != NULL && paragon_token_value[0] != '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("paragon.token is set but session claims come from a setting"),
@@ -774,6 +402,7 @@ session_policy(void)
 	text = GetConfigOption(paragon_claims_setting, true, false);
 	if (text != NULL && text[0] == '\0')
 		text = NULL;
+	paragon_citus_guard(PARAGON_CITUS_READ_CLAIMS, text != NULL);
 	/* the setting can change under us at any time: compare its text */
 	if (!session.valid || session.source != source ||
 		session.setting_name == NULL || strcmp(session.setting_name, paragon_claims_setting) != 0 ||
@@ -790,6 +419,16 @@ session_policy(void)
 		session.setting_name = MemoryContextStrdup(session.cxt, paragon_claims_setting);
 	}
 	return session.claims != NULL ? session.sp->compiled.policy : NULL;
+}
+
+/*
+ * session_shared_policy returns the store's entry of the session's claims
+ * (after session_policy returned them), for a call site that keeps them.
+ */
+SharedPolicy *
+session_shared_policy(void)
+{
+	return session.sp;
 }
 
 /* set_token sets paragon.token ("" for none) as set_config(name, value, is_local) does. */
@@ -838,6 +477,8 @@ paragon_set_token(PG_FUNCTION_ARGS)
 	bool		is_local = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
 	char	   *token;
 
+	/* Citus never sends a setting made by a function to the workers */
+	paragon_citus_guard(PARAGON_CITUS_SET_TOKEN_FUNCTION, !PG_ARGISNULL(0));
 	paragon_settings_check();
 	if (effective_source() != CLAIMS_SOURCE_TOKEN)
 	{
@@ -878,151 +519,4 @@ paragon_clear_token(PG_FUNCTION_ARGS)
 		refuse_clear_setting_claims("paragon_clear_token()");
 	set_token("", false);
 	PG_RETURN_VOID();
-}
-
-/*
- * The state of a short form's call site.  A call the planner support
- * function marked (src/pg/support.c: it sits in a query that is run by a
- * fresh executor each time, not in a PL/pgSQL simple expression) reads
- * claims from a setting once, at its first row, and keeps that policy for
- * the rest of the execution, as the recipe's (SELECT current_setting(...))
- * would: otherwise each row would look the setting up and compare its
- * whole text with the compiled one.  Verified-token claims need no such
- * snapshot (one integer comparison per row) and are not snapshotted.
- */
-struct ShortSite
-{
-	PermMemo	perm;			/* the permission argument, if a Const */
-	bool		run_scoped;		/* marked: may snapshot for the execution */
-	bool		have;			/* policy holds the snapshot */
-	const pp_policy *policy;	/* NULL: no claims */
-	SharedPolicy *sp;			/* the snapshot's reference, or NULL */
-	MemoryContextCallback release;
-};
-
-/* short_site_release lets go of a snapshot when its execution ends. */
-static void
-short_site_release(void *arg)
-{
-	ShortSite  *site = (ShortSite *) arg;
-
-	paragon_store_release(site->sp);
-}
-
-/* short_site returns the call site's state, creating it on first use. */
-ShortSite *
-short_site(FunctionCallInfo fcinfo)
-{
-	ShortSite  *site = (ShortSite *) fcinfo->flinfo->fn_extra;
-
-	if (site == NULL)
-	{
-		site = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ShortSite));
-		site->run_scoped = paragon_call_run_scoped(fcinfo->flinfo);
-		fcinfo->flinfo->fn_extra = site;
-	}
-	return site;
-}
-
-/* short_site_perm returns the call site's memory of its permission argument. */
-PermMemo *
-short_site_perm(ShortSite *site)
-{
-	return &site->perm;
-}
-
-/* short_policy returns the policy a short form's call checks against. */
-const pp_policy *
-short_policy(FunctionCallInfo fcinfo, ShortSite *site)
-{
-	const pp_policy *p;
-
-	if (site->have)
-		return site->policy;
-	p = session_policy();
-	if (site->run_scoped && effective_source() == CLAIMS_SOURCE_SETTING)
-	{
-		/* no claims (p NULL) leave nothing to keep alive */
-		if (p != NULL)
-		{
-			site->sp = session.sp;
-			paragon_store_retain(site->sp);
-			site->release.func = short_site_release;
-			site->release.arg = site;
-			MemoryContextRegisterResetCallback(fcinfo->flinfo->fn_mcxt, &site->release);
-		}
-		site->policy = p;
-		site->have = true;
-	}
-	return p;
-}
-
-/* short_allowed answers the short form of paragon_allowed. */
-static inline Datum
-short_allowed(FunctionCallInfo fcinfo, bool cred_is_uuid)
-{
-	ShortSite  *site = short_site(fcinfo);
-	int			perm = paragon_permission_arg_memo(fcinfo, 0, &site->perm);
-	const pp_policy *p = short_policy(fcinfo, site);
-
-	if (p == NULL)
-		PG_RETURN_BOOL(false);
-	PG_RETURN_BOOL(paragon_allowed_args(fcinfo, p, perm, 1, cred_is_uuid));
-}
-
-/* paragon_session_allowed is paragon_allowed against the session's claims. */
-PG_FUNCTION_INFO_V1(paragon_session_allowed);
-Datum
-paragon_session_allowed(PG_FUNCTION_ARGS)
-{
-	return short_allowed(fcinfo, false);
-}
-
-/* paragon_session_allowed_uuid is the uuid-credential variant. */
-PG_FUNCTION_INFO_V1(paragon_session_allowed_uuid);
-Datum
-paragon_session_allowed_uuid(PG_FUNCTION_ARGS)
-{
-	return short_allowed(fcinfo, true);
-}
-
-/* short_visible answers the short form of paragon_visible. */
-static inline Datum
-short_visible(FunctionCallInfo fcinfo, bool cred_is_uuid)
-{
-	const pp_policy *p;
-	pp_target	t;
-
-	/* claims that reached the short form by mistake: never read them as a name */
-	if (!PG_ARGISNULL(0))
-	{
-		text	   *integ = PG_GETARG_TEXT_PP(0);
-
-		if (VARSIZE_ANY_EXHDR(integ) > 0 && *VARDATA_ANY(integ) == '{')
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("integration name looks like a JSON object"),
-					 errhint("To pass claims explicitly, give every argument and cast the claims to jsonb.")));
-	}
-	p = short_policy(fcinfo, short_site(fcinfo));
-	if (p == NULL)
-		PG_RETURN_BOOL(false);
-	paragon_target_args(fcinfo, 0, cred_is_uuid, &t);
-	PG_RETURN_BOOL(pp_visible(p, &t));
-}
-
-/* paragon_session_visible is paragon_visible against the session's claims. */
-PG_FUNCTION_INFO_V1(paragon_session_visible);
-Datum
-paragon_session_visible(PG_FUNCTION_ARGS)
-{
-	return short_visible(fcinfo, false);
-}
-
-/* paragon_session_visible_uuid is the uuid-credential variant. */
-PG_FUNCTION_INFO_V1(paragon_session_visible_uuid);
-Datum
-paragon_session_visible_uuid(PG_FUNCTION_ARGS)
-{
-	return short_visible(fcinfo, true);
 }

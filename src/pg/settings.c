@@ -55,7 +55,6 @@
 #include <ctype.h>
 
 #include "access/xact.h"
-#include "lib/stringinfo.h"
 #include "utils/guc.h"
 #include "utils/guc_tables.h"
 
@@ -91,15 +90,9 @@ const char *paragon_settings_refused = NULL;
 static char *
 supported_algorithms(void)
 {
-	StringInfoData s;
-	const char *name;
-	size_t		i;
+	char		names[PJ_ALG_LIST_SIZE];
 
-	initStringInfo(&s);
-	for (i = 0; (name = pj_alg_verifiable(i)) != NULL; i++)
-		appendStringInfo(&s, "%s%s",
-						 i == 0 ? "" : pj_alg_verifiable(i + 1) == NULL ? " and " : ", ", name);
-	return s.data;
+	return pstrdup(pj_alg_verifiable_list(names, sizeof(names)));
 }
 
 /* paragon_split_algorithms splits a comma-separated list in place; returns the count, -1 if over max. */
@@ -235,18 +228,7 @@ assign_bool_input(bool newval, void *extra)
 static struct config_generic *
 guard_find(const char *name)
 {
-#if PG_VERSION_NUM >= 160000
-	return find_option(name, false, true, DEBUG1);
-#else
-	struct config_generic **vars = get_guc_variables();
-	int			n = GetNumConfigOptions();
-	int			i;
-
-	for (i = 0; i < n; i++)
-		if (pg_strcasecmp(vars[i]->name, name) == 0)
-			return vars[i];
-	return NULL;
-#endif
+	return pp_find_guc_record(name);
 }
 
 /* guard_depth counts a record's stacked (transactional) values. */
@@ -407,7 +389,7 @@ static const char *other_guard_name;
 /*
  * paragon_settings_guard_begin and paragon_settings_guard_end bracket the
  * definition of a superuser-only paragon.* setting defined in another
- * file (session.c's hidden claims), so that it is guarded like these.
+ * file (token_setting.c's paragon.token_scope), so that it is guarded like these.
  */
 void
 paragon_settings_guard_begin(const char *name)

@@ -20,7 +20,7 @@
  * Call sites release their references when their memory context goes
  * away (a reset callback in cache.c), including at the end of an aborted
  * transaction.  The session's claims (session.c) hold one too, and a
- * short form that keeps them for its execution another.  A policy depends on nothing but the bytes of the claims,
+ * session form that keeps them for its execution another.  A policy depends on nothing but the bytes of the claims,
  * so no invalidation is needed.
  *
  * src/pg/store.c
@@ -81,16 +81,16 @@ store_take(SharedPolicy *sp)
 
 /*
  * paragon_store_acquire returns the policy compiled from the claims raw
- * (data and len: their bytes, hash: hash_bytes_extended of them, seed 0),
+ * (data and len: their bytes, key: paragon_store_key of them),
  * compiling it if the store has none, with one more reference held.
  * Invalid claims raise their error and leave the store as it was.
  */
 SharedPolicy *
-paragon_store_acquire(Datum raw, const char *data, Size len, uint64 hash)
+paragon_store_acquire(Datum raw, const char *data, Size len, uint64 key)
 {
 	SharedPolicy *sp;
 	PgPolicy	compiled;
-	int			b = (int) (hash & (PP_STORE_BUCKETS - 1));
+	int			b = (int) (key & (PP_STORE_BUCKETS - 1));
 
 	if (store_cxt == NULL)
 	{
@@ -101,7 +101,7 @@ paragon_store_acquire(Datum raw, const char *data, Size len, uint64 hash)
 
 	for (sp = buckets[b]; sp != NULL; sp = sp->next)
 	{
-		if (sp->hash == hash && sp->len == len && memcmp(sp->bytes, data, len) == 0)
+		if (sp->hash == key && sp->len == len && memcmp(sp->bytes, data, len) == 0)
 		{
 			store_take(sp);
 			return sp;
@@ -115,7 +115,7 @@ paragon_store_acquire(Datum raw, const char *data, Size len, uint64 hash)
 	 */
 	compiled = paragon_compile_jsonb(DatumGetJsonbP(raw), CurrentMemoryContext);
 	sp = MemoryContextAlloc(compiled.cxt, sizeof(SharedPolicy));
-	sp->hash = hash;
+	sp->hash = key;
 	sp->len = len;
 	sp->bytes = MemoryContextAlloc(compiled.cxt, len > 0 ? len : 1);
 	memcpy(sp->bytes, data, len);

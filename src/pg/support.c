@@ -5,50 +5,21 @@
  *	  while their executor run lasts.
  *
  * The per-call-site cache (cache.c) may skip comparing the claims' bytes
- * only when it knows that the datum at a given address cannot be replaced
- * by another value while the call site lives.  A Const guarantees that by
- * itself.  Two more forms guarantee it too, but only the planner can tell
- * them apart from look-alikes, so the support function attached to the
- * explicit-claims functions checks them while the query is planned and
- * marks the call; the executor then trusts the pointer of a marked call's
- * Param.  The forms are:
+ * only when the datum at an address cannot be replaced by another value
+ * while the call site lives.  A Const guarantees that by itself; two more
+ * forms do too, but only the planner can tell them from look-alikes, so
+ * the support function of the explicit-claims functions checks them while
+ * the query is planned and marks the call (claims_arg_fixed): (a) an
+ * uncorrelated scalar subquery, such as (SELECT
+ * current_setting('request.jwt.claims', true)::jsonb), and (b) an external
+ * Param in a query that a fresh executor runs each time (run_scoped).
+ * The session forms, which take no claims argument, get the test of (b):
+ * a call marked "run scoped" may read claims from a setting once per
+ * execution (session_forms.c).
  *
- *	(a) An uncorrelated scalar subquery, such as
- *		(SELECT current_setting('request.jwt.claims', true)::jsonb): the
- *		planner turns it into an initplan whose value is computed at most
- *		once per executor run, since nothing it reads can change (no Var,
- *		aggregate, placeholder or CTE of an enclosing query, at any depth).
- *		A correlated subquery is re-evaluated on every rescan and may land
- *		a new value at the old address, so it is not marked.
- *
- *	(b) An external Param ($1, or a PL/pgSQL variable) in a query that
- *		reads a table or sits below another query level.  Such a query is
- *		run by a fresh executor each time it is executed, and its external
- *		Params cannot change during one run, while the call site (fn_extra)
- *		dies with the run.  PL/pgSQL's simple expressions are the exception
- *		that motivates the rule: one expression state serves every
- *		evaluation in a transaction while the variables change, and
- *		PL/pgSQL only ever treats a query with no range table and no
- *		subquery as simple.  (By the time the planner simplifies, a
- *		FROM-less query has been given an empty RTE_RESULT entry, which
- *		is why entries of that kind do not count.)
- *
- * The session short forms, which take no claims argument, get the same
- * support function and the context test of (b): a call in a query that a
- * fresh executor runs each time is marked "run scoped", and its call site
- * may read claims from a setting once per execution (session.c).
- *
- * The mark wraps the first argument in a RelabelType to its own type whose
- * typmod is PARAGON_FIXED_CLAIMS_MARK or PARAGON_RUN_SCOPED_MARK.  SQL
- * cannot forge it: jsonb and text take no type modifier, and a typmod that
- * a typmodin function returns is never negative.  The executor evaluates
- * such a RelabelType as its argument, at no cost (EXPLAIN VERBOSE shows
- * it as a cast, "($0)::jsonb"), and unlike a FuncExpr's location it is kept when the plan
- * is sent to parallel workers, whose copy of an initplan's value or of the
- * query's parameters is as fixed for their run as the leader's.  The
- * support function returns a fresh node on every simplification, marked
- * or not, so a mark always reflects the most recent check of the current
- * argument.
+ * The mark wraps the first argument in a RelabelType to its own type with
+ * a negative typmod, which SQL cannot forge (strip_mark), and which stays
+ * in the plan sent to parallel workers.
  *
  * What the marks rest on, beyond this file: an initplan with no reference
  * to an enclosing query is evaluated once per executor run; SPI copies the
@@ -74,7 +45,15 @@
 
 #include "pg_policy.h"
 
-/* Never a typmod of a parsed type: those are -1 or at least 0. */
+/*
+ * Never a typmod of a parsed type: those are -1 or at least 0, and jsonb
+ * and text take no type modifier, so SQL cannot forge a mark.  The
+ * executor evaluates such a RelabelType as its argument, at no cost
+ * (EXPLAIN VERBOSE shows it as a cast, "($0)::jsonb"), and unlike a
+ * FuncExpr's location it is kept when the plan is sent to parallel
+ * workers, whose copy of an initplan's value or of the query's parameters
+ * is as fixed for their run as the leader's.
+ */
 #define PARAGON_FIXED_CLAIMS_MARK	(-0x5050)
 #define PARAGON_RUN_SCOPED_MARK		(-0x5051)
 
@@ -157,7 +136,14 @@ reads_a_table(List *rtable)
  * run_scoped tells whether a call at this query level is evaluated by an
  * executor started for one execution of the query, so that its call site
  * (fn_extra) ends with that execution: true unless the query may be a
- * PL/pgSQL simple expression, whose state lives for the transaction.
+ * PL/pgSQL simple expression, whose state lives for the transaction.  A
+ * query that reads a table or sits below another query level is run by a
+ * fresh executor each time, and its external Params ($1, a PL/pgSQL
+ * variable) cannot change during one run.  PL/pgSQL's simple expressions
+ * are the exception that motivates the rule: one expression state serves
+ * every evaluation in a transaction while the variables change, and
+ * PL/pgSQL only ever treats a query with no range table and no subquery as
+ * simple.
  */
 static bool
 run_scoped(PlannerInfo *root)
@@ -169,7 +155,13 @@ run_scoped(PlannerInfo *root)
 
 /*
  * claims_arg_fixed tells whether the claims argument, as the planner sees
- * it at this level, is form (a) or (b) of the banner.
+ * it at this level, is form (a) or (b) of the banner.  (a) An uncorrelated
+ * scalar subquery becomes an initplan whose value is computed at most once
+ * per executor run, since nothing it reads can change (no Var, aggregate,
+ * placeholder or CTE of an enclosing query, at any depth: outer_ref_walker);
+ * a correlated one is re-evaluated on every rescan and may land a new value
+ * at the old address, so it is not marked.  (b) An external Param in a
+ * run-scoped query (run_scoped).
  */
 static bool
 claims_arg_fixed(PlannerInfo *root, Node *arg)
@@ -195,7 +187,7 @@ PG_FUNCTION_INFO_V1(paragon_claims_support);
 
 /*
  * paragon_claims_support marks or unmarks a call: one with explicit claims
- * (a jsonb first argument) by the form of its claims, a session short form
+ * (a jsonb first argument) by the form of its claims, a session form
  * by the query it sits in.
  */
 Datum
@@ -257,7 +249,7 @@ paragon_arg_fixed(FmgrInfo *flinfo, int argno)
 }
 
 /*
- * paragon_call_run_scoped tells a session short form whether its call site
+ * paragon_call_run_scoped tells a session form whether its call site
  * ends with the execution of its query (the support function marked it).
  */
 bool

@@ -23,11 +23,11 @@
  * whatever it is routed to) and frees everything before it returns, on
  * every path; it never raises.  This file copies the payload into palloc'd
  * memory and frees the verifier's copy before anything can ereport, so a
- * loop of refused tokens leaves memory flat.  The only path that could
- * bypass that is an out-of-memory longjmp from a palloc-routed jansson
- * allocator inside the verifier; the memory context reset that follows
- * the error reclaims those allocations, but not malloc'd buffers or
- * OpenSSL objects of that one call.
+ * loop of refused tokens leaves memory flat.  jansson's allocator
+ * (alloc.c) allocates with MCXT_ALLOC_NO_OOM and returns NULL on
+ * out-of-memory, which the verifier reports as a refusal, so no error
+ * leaves the verifier halfway with its malloc'd buffers or OpenSSL
+ * objects alive.
  *
  * Every verification goes through the backend's caches (token_cache.h):
  * parsed keys found by their text (key_cache.c), so a key is decoded once

@@ -26,8 +26,7 @@
 #ifndef PARAGON_TOKEN_H
 #define PARAGON_TOKEN_H
 
-#include "postgres.h"
-
+/* the including file has included postgres.h first, as every .c file does */
 #include "datatype/timestamp.h"
 #include "utils/jsonb.h"
 

@@ -11,8 +11,7 @@
 #ifndef PARAGON_TOKEN_CACHE_H
 #define PARAGON_TOKEN_CACHE_H
 
-#include "postgres.h"
-
+/* the including file has included postgres.h first, as every .c file does */
 #include "utils/jsonb.h"
 
 #include "jws.h"
