@@ -122,7 +122,8 @@ FROM (VALUES (1, :'es256')) v(n, t);
 -- 7. memory: both caches are contexts of their own, and the token cache
 -- is bounded: 4,200 distinct verifications (the same token with 4,200
 -- leeways) leave max_entries entries, the oldest evicted
-SELECT name, parent FROM pg_backend_memory_contexts
+-- (name only: PostgreSQL 18 replaced the parent column with a path)
+SELECT name FROM pg_backend_memory_contexts
 WHERE name IN ('paragon_perm token cache', 'paragon_perm key cache') ORDER BY name;
 SELECT set_config('tc.es256', :'es256', false) IS NOT NULL AS set,
 	   set_config('tc.ec_key', :'ec_key', false) IS NOT NULL AS set;
