@@ -42,6 +42,12 @@ FROM tok, (VALUES ('A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'), ('{a0eebc99-9c0b-4ef
 SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:acct-42": true}}', 'events', 's', 'acct-42', NULL) AS text_id_true,
        paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:acct-42": true}}', 'events', 's', 'ACCT-42', NULL) AS case_differs_false;
 
+-- a permission that varies by row is read on every row, not once per call
+-- site (only a constant one is looked up once)
+SELECT p AS permission, paragon_allowed(c, p, 'salesforce', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', NULL) AS allowed
+FROM tok, (VALUES (1, 'proxy-api'), (2, 'events'), (3, 'settings:read'), (4, NULL), (5, 'workflows')) v(n, p)
+ORDER BY n;
+
 -- integration names and External IDs are exact and case-sensitive
 SELECT paragon_visible(c, 'Salesforce', NULL, NULL) AS case_false, paragon_visible(c, 'slack', NULL, NULL) AS slack_true FROM tok;
 SELECT paragon_allowed(c, 'metadata:read', 'salesforce', gen_random_uuid()::text, 'Team A') AS implied_true,
