@@ -149,3 +149,18 @@ SELECT length(integ), pg_column_compression(integ) AS integ_compressed,
 FROM long_members ORDER BY 1 DESC;
 DROP TABLE long_members;
 DROP FUNCTION noise(int);
+
+-- claims stored out of line (TOAST): in one statement, each row's own
+-- claims decide, not those of the row read before
+CREATE TABLE toasted_claims (n int, claims jsonb);
+ALTER TABLE toasted_claims ALTER COLUMN claims SET STORAGE EXTERNAL;
+INSERT INTO toasted_claims
+  SELECT n, jsonb_build_object('pad', repeat('x', 3000), 'urn:useparagon:connect:permissions',
+                               jsonb_build_object('integration:i' || n, true))
+  FROM generate_series(1, 4) n;
+SELECT pg_relation_size(reltoastrelid) > 0 AS claims_out_of_line
+FROM pg_class WHERE relname = 'toasted_claims';
+SELECT n, paragon_allowed(claims, 'events', 'i' || n, NULL, NULL) AS own_integration,
+       paragon_allowed(claims, 'events', 'i1', NULL, NULL) AS i1
+FROM toasted_claims ORDER BY n;
+DROP TABLE toasted_claims;
