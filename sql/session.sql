@@ -144,5 +144,21 @@ GQIDAQAB
 -----END PUBLIC KEY-----';
 SELECT paragon_current_claims() AS after_discard;
 
+-- verified claims whose exp has passed (beyond paragon.leeway) are no
+-- claims from the next statement on, though nothing cleared them.  They
+-- are stored here as paragon_set_token stores verified claims, with an exp
+-- of 1970-01-01 00:00:01 that every clock has passed, so no time must pass
+SELECT set_config('paragon.token_claims',
+  '{"sub": "m1", "exp": 1, "urn:useparagon:connect:permissions": {"integration:*": true}}', false) IS NOT NULL AS stored;
+SELECT paragon_current_claims() IS NULL AS expired_no_claims,
+       paragon_allowed('events', 'salesforce') AS expired_allowed,
+       paragon_visible('salesforce') AS expired_visible;
+-- the same claims with exp in 2100 are the session's
+SELECT set_config('paragon.token_claims',
+  '{"sub": "m1", "exp": 4102444800, "urn:useparagon:connect:permissions": {"integration:*": true}}', false) IS NOT NULL AS stored;
+SELECT paragon_current_claims() ->> 'sub' AS unexpired_sub,
+       paragon_allowed('events', 'salesforce') AS unexpired_allowed;
+SELECT paragon_clear_token();
+
 DROP TABLE session_credentials;
 DROP ROLE regress_paragon_user;
