@@ -33,7 +33,11 @@
 #
 # Environment: PG_CONFIG (the install to copy), MUTATION_LIST (another
 # list), MUTATION_TIMEOUT (seconds per mutant, default 900: beyond, the
-# mutant counts as killed by the timeout), MUTATION_BASELINE=0 (skip the
+# mutant counts as killed by the timeout), MUTATION_UNIT_MODE (the unit
+# suite's SUITE_UNIT_ONLY for the mutants, default "plain": its sanitizer
+# and valgrind builds triple its time, and in the first full run every
+# mutant the unit suite killed had failed its plain run already; "all"
+# runs them too), MUTATION_BASELINE=0 (skip the
 # baseline run, for quick reruns of a few mutants), MUTATION_KEEP=1 (keep
 # the scratch directory).  The logs stay in a directory printed at the start.
 set -uo pipefail
@@ -294,11 +298,11 @@ if [ ! -x "$PG_CONFIG" ] || [ "$("$PG_CONFIG" --bindir)" != "$pg_root$("$src_pg_
 fi
 echo "mutation: private PostgreSQL install: $PG_CONFIG"
 
-# run_tests LOG [SUITES]: scripts/test.sh of the scratch tree, in its own
-# process group (so that Ctrl-C or the timeout stops all of it).
+# run_tests LOG [SUITES [UNIT_MODE]]: scripts/test.sh of the scratch tree,
+# in its own process group (so that Ctrl-C or the timeout stops all of it).
 run_tests() {
-	local log=$1 suites=${2:-}
-	PP_SUITES=$suites PP_FAIL_FAST=1 setsid timeout -k 30 "$timeout_s" \
+	local log=$1 suites=${2:-} unit_mode=${3:-all}
+	PP_SUITES=$suites PP_FAIL_FAST=1 SUITE_UNIT_ONLY=$unit_mode setsid timeout -k 30 "$timeout_s" \
 		bash "$tree/scripts/test.sh" >"$log" 2>&1 </dev/null &
 	test_pid=$!
 	wait "$test_pid"
@@ -334,20 +338,23 @@ for id in "${selected[@]}"; do
 	suites=${m_suites[$id]:-${dir_suites[$(dir_of "$f")]:-regress cli}}
 	t0=$(date +%s)
 
-	MUT_FIND=${m_find[$id]} MUT_REPLACE=${m_replace[$id]} mutate apply "$top/$f" >"$tree/$f"
-	if cmp -s "$top/$f" "$tree/$f"; then
+	# the scratch copy's own file, not the checkout's, which may change meanwhile
+	cp -p "$tree/$f" "$scratch/original"
+	MUT_FIND=${m_find[$id]} MUT_REPLACE=${m_replace[$id]} mutate apply "$scratch/original" >"$tree/$f"
+	if cmp -s "$scratch/original" "$tree/$f"; then
+		cp -p "$scratch/original" "$tree/$f"
 		result[$id]=stale
 		m_stale[$id]="the replacement changes nothing"
 		nstale=$((nstale + 1))
 		echo "STALE    $id $where: ${m_stale[$id]}"
 		continue
 	fi
-	{ echo "mutant $id at $where: ${m_what[$id]}"; diff -u "$top/$f" "$tree/$f"; } >"$log"
+	{ echo "mutant $id at $where: ${m_what[$id]}"; diff -u "$scratch/original" "$tree/$f"; } >"$log"
 
 	if ! build "$log"; then
 		result[$id]=compiler
 		killer[$id]=compiler
-	elif run_tests "$log" "$suites"; then
+	elif run_tests "$log" "$suites" "${MUTATION_UNIT_MODE:-plain}"; then
 		result[$id]=survived
 	else
 		rc=$?
@@ -359,7 +366,7 @@ for id in "${selected[@]}"; do
 		fi
 	fi
 	# put the file back, newer than the mutant's objects so that make rebuilds it
-	cp "$top/$f" "$tree/$f"
+	cp "$scratch/original" "$tree/$f"
 	touch "$tree/$f"
 
 	secs=$(($(date +%s) - t0))
