@@ -157,7 +157,7 @@ $(OBJS) $(CLI_OBJS): $(wildcard src/*/*.h)
 #   make mutation                       every mutant
 #   make mutation MUTANTS="core-01 jwt-03"   some of them
 mutation:
-	bash test/mutation/run.sh $(MUTANTS)
+	PG_CONFIG="$(PG_CONFIG)" bash test/mutation/run.sh $(MUTANTS)
 .PHONY: mutation
 
 # the benchmark on a throwaway cluster (bench/run.sh): writes
