@@ -153,7 +153,7 @@ $(OBJS) $(CLI_OBJS): $(wildcard src/*/*.h)
 # mutation testing (test/mutation/README.md): each mutant of
 # test/mutation/mutants.txt applied to a scratch copy, built, installed into
 # a private copy of PostgreSQL and judged by the suite; the score per
-# directory last.  By hand only (about half an hour), never in CI.
+# directory last.  By hand only (12-15 minutes), never in CI.
 #   make mutation                       every mutant
 #   make mutation MUTANTS="core-01 jwt-03"   some of them
 mutation:
