@@ -214,7 +214,10 @@ if [ "$HAVE_TOKEN" -gt 0 ] && [ "$HAVE_SHORT" -gt 0 ]; then
 		echo "\\set jwt \`cat $work/tmp/$1.jwt\`"
 		echo "SET paragon.claims_source = 'token';"
 		echo "SELECT set_config('paragon.public_key', :'pem', false) IS NULL AS x \\g /dev/null"
-		echo "SELECT paragon_set_token(:'jwt') \\g /dev/null"
+		# one token for the whole measured session (1.4: a session-level
+		# token counts only with paragon.token_lifetime = session)
+		echo "SET paragon.token_lifetime = 'session';"
+		echo "SELECT paragon_set_token(:'jwt', false) \\g /dev/null"
 	}
 	if ! { token_setup member; echo "SELECT paragon_allowed('events', NULL);"; } | psqlb -At >/dev/null 2>"$work/tmp/token_check.err"; then
 		log "paragon_set_token failed ($(head -1 "$work/tmp/token_check.err")): token mode n/a"

@@ -518,47 +518,32 @@ normalise(btarget *b)
 		}
 }
 
-/* brute_visible_definition: the target or any descendant over the vocabulary is not denied. */
+/*
+ * brute_visible_definition: the target or any descendant over the
+ * vocabulary is not denied (depth first: the target, then each child and
+ * its subtree).
+ */
 static int
 brute_visible_definition(const btarget *t)
 {
 	int			kind;
 	uint16_t	perms;
-	int			i,
-				j;
+	int			i;
 	btarget		d;
 
 	brute_decide(t, &kind, &perms);
 	if (kind != PP_VALUE_DENY)
 		return 1;
-	if (t->depth == 1)
-		for (i = 0; i < V.n[1]; i++)
-		{
-			d = *t;
-			d.depth = 2;
-			d.m[1] = V.m[1][i];
-			brute_decide(&d, &kind, &perms);
-			if (kind != PP_VALUE_DENY)
-				return 1;
-			for (j = 0; j < V.n[2]; j++)
-			{
-				d.depth = 3;
-				d.m[2] = V.m[2][j];
-				brute_decide(&d, &kind, &perms);
-				if (kind != PP_VALUE_DENY)
-					return 1;
-			}
-		}
-	if (t->depth == 2)
-		for (j = 0; j < V.n[2]; j++)
-		{
-			d = *t;
-			d.depth = 3;
-			d.m[2] = V.m[2][j];
-			brute_decide(&d, &kind, &perms);
-			if (kind != PP_VALUE_DENY)
-				return 1;
-		}
+	if (t->depth == PP_MAX_DEPTH)
+		return 0;
+	for (i = 0; i < V.n[t->depth]; i++)
+	{
+		d = *t;
+		d.depth = t->depth + 1;
+		d.m[t->depth] = V.m[t->depth][i];
+		if (brute_visible_definition(&d))
+			return 1;
+	}
 	return 0;
 }
 
@@ -646,9 +631,25 @@ check_target(const pp_policy *p, btarget b, int use_star)
 	}
 }
 
-/* answers fingerprints a policy's answers over the vocabulary, for key-order checks. */
 #define MAX_ANSWERS 4096
 
+/* add_answer appends the fingerprint of the answers at b's first depth members to out. */
+static void
+add_answer(const pp_policy *p, btarget *b, int depth, uint32_t *out, int *n)
+{
+	pp_target	t;
+	pp_decision d;
+	const char *s[PP_MAX_DEPTH];
+	size_t		len[PP_MAX_DEPTH];
+
+	b->depth = depth;
+	to_target(b, &t, 1, s, len);
+	pp_decide(p, &t, &d);
+	if (*n < MAX_ANSWERS)
+		out[(*n)++] = (uint32_t) d.kind << 16 | d.perms | (uint32_t) pp_visible(p, &t) << 20;
+}
+
+/* answers fingerprints a policy's answers over the vocabulary, for key-order checks. */
 static int
 answers(const pp_policy *p, uint32_t *out)
 {
@@ -657,36 +658,20 @@ answers(const pp_policy *p, uint32_t *out)
 				j,
 				k;
 	btarget		b;
-	pp_target	t;
-	pp_decision d;
-	const char *s[PP_MAX_DEPTH];
-	size_t		len[PP_MAX_DEPTH];
 
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < V.n[0]; i++)
 	{
 		b.m[0] = V.m[0][i];
-		b.depth = 1;
-		to_target(&b, &t, 1, s, len);
-		pp_decide(p, &t, &d);
-		if (n < MAX_ANSWERS)
-			out[n++] = (uint32_t) d.kind << 16 | d.perms | (uint32_t) pp_visible(p, &t) << 20;
+		add_answer(p, &b, 1, out, &n);
 		for (j = 0; j < V.n[1]; j++)
 		{
 			b.m[1] = V.m[1][j];
-			b.depth = 2;
-			to_target(&b, &t, 1, s, len);
-			pp_decide(p, &t, &d);
-			if (n < MAX_ANSWERS)
-				out[n++] = (uint32_t) d.kind << 16 | d.perms | (uint32_t) pp_visible(p, &t) << 20;
+			add_answer(p, &b, 2, out, &n);
 			for (k = 0; k < V.n[2]; k++)
 			{
 				b.m[2] = V.m[2][k];
-				b.depth = 3;
-				to_target(&b, &t, 1, s, len);
-				pp_decide(p, &t, &d);
-				if (n < MAX_ANSWERS)
-					out[n++] = (uint32_t) d.kind << 16 | d.perms | (uint32_t) pp_visible(p, &t) << 20;
+				add_answer(p, &b, 3, out, &n);
 			}
 		}
 	}

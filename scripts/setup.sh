@@ -43,7 +43,7 @@ if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
 	[ -n "$pgc" ] && [ -x "$pgc" ] || missing+=("pg_config (PostgreSQL 15 or later with its server headers; or set PG_CONFIG)")
 	for c in make gcc pkg-config openssl; do command -v "$c" >/dev/null || missing+=("$c"); done
 	if [ $want_tests -eq 1 ]; then
-		for c in jq clang valgrind pgbouncer; do command -v "$c" >/dev/null || missing+=("$c (tests)"); done
+		for c in jq xxd clang valgrind pgbouncer; do command -v "$c" >/dev/null || missing+=("$c (tests)"); done
 	fi
 	if [ ${#missing[@]} -gt 0 ]; then
 		echo "setup: no apt on this machine; install these yourself:" >&2
@@ -148,6 +148,7 @@ packages=(
 if [ $want_tests -eq 1 ]; then
 	packages+=(
 		jq                            # test/suite-cli.sh compares JSON
+		xxd                           # test/suite-cli.sh edits signatures byte-wise
 		pgbouncer                     # the connection-pooling test
 		clang                         # sanitizer builds (test/suite-unit.sh)
 		valgrind                      # test/suite-unit.sh, test/leak.sh

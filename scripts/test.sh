@@ -39,7 +39,7 @@ else
 	done
 fi
 
-# the build's needs and every tool the suites use (jq, pgbouncer, clang
+# the build's needs and every tool the suites use (jq, xxd, pgbouncer, clang
 # with its sanitizer runtime, valgrind), for the PostgreSQL of this machine
 bash scripts/setup.sh --test
 

@@ -37,7 +37,18 @@ FROM tok;
 SELECT s AS spelling, paragon_allowed(c, 'proxy-api', 'salesforce', s, NULL) AS allowed
 FROM tok, (VALUES ('A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'), ('{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}'),
                   ('a0eebc999c0b4ef8bb6d6bb9bd380a11'), ('a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11'),
-                  (' a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1')) v(s);
+                  ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1')) v(s);
+-- a UUID with white space around it is refused (22P02), never compared as
+-- text: a deny written for the UUID must not be dodged by the spelling
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"integration:*": {"credential:*": true, "credential:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11": false}}}',
+                       'proxy-api', 'salesforce', ' a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT paragon_visible('{"urn:useparagon:connect:permissions": {"integration:*": true}}'::jsonb, 'salesforce', E'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\n', NULL);
+SELECT paragon_explain('{"urn:useparagon:connect:permissions": {"integration:*": true}}', 'events', 'salesforce', E'\ta0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11 ');
+-- white space around text that is not a UUID stays text
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential: acct-42": true}}', 'events', 's', ' acct-42', NULL) AS spaced_text_true;
+-- and a credential selector with white space around a UUID is a claims error
+SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential: a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11": false}}', 'events', 's', 'x', NULL);
 -- ... and as exact text otherwise
 SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:acct-42": true}}', 'events', 's', 'acct-42', NULL) AS text_id_true,
        paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:acct-42": true}}', 'events', 's', 'ACCT-42', NULL) AS case_differs_false;

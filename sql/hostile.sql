@@ -13,6 +13,9 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS paragon_perm;
 RESET client_min_messages;
 SET timezone = 'UTC';
+-- the RSA 2048 public key, read from test/fixtures/keys (pg_regress runs
+-- psql in a directory that holds test/fixtures)
+\set rsa2048_public `cat test/fixtures/keys/rsa2048-public.pem`
 
 -- hostile_check runs every function on one document and reports.
 CREATE FUNCTION hostile_check(doc jsonb, OUT valid bool, OUT check_error text,
@@ -337,18 +340,10 @@ SELECT label, token FROM hostile_valid v, LATERAL (VALUES
 ('parts swapped', v.p || '.' || v.h || '.' || v.s),
 ('payload not JSON, signature invalid', v.h || '.' || hostile_b64('hello') || '.' || v.s)) x(label, token);
 
-CREATE FUNCTION hostile_verify(token text) RETURNS text
+CREATE FUNCTION hostile_verify(token text, key text DEFAULT :'rsa2048_public') RETURNS text
 LANGUAGE plpgsql AS $$
 BEGIN
-	RETURN 'verified: ' || (paragon_verify_token(token, '-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA27slHP0jJ96X5kCq2tvl
-ko7vJItFKeM/dt40lRM3SXAhXxaMJIrYj5CppsbxvFdgwJHfdnbM9rGP6Kgu4wlf
-eGimIyaM7dyqqver6kfGrXJCnLmznXdezmOAcuJUPx25UEE94x5j+gX2k6EqnPsk
-tkkAZDa3B1UM5aZ0ylcF1Mqn/49kMiniWFpXHqbx7qKAT/erles0xev/LN1daaeA
-UBGlUF/XugHzpK/Lj1LalUOWYKozGITVAv43FI2JiGY4R4MwEGykpdajx4BRipo+
-P0eXsIg2Zdh7AuIILaxKIdzQqkFxbGqTP8BtLnjhWjesRlspF80hFw5BgXlp+Z/Z
-GQIDAQAB
------END PUBLIC KEY-----',
+	RETURN 'verified: ' || (paragon_verify_token(token, key,
 		'{RS256}', NULL, '30 seconds', '2026-01-01 00:30:00+00', true) ->> 'sub');
 EXCEPTION WHEN OTHERS THEN
 	RETURN SQLSTATE || ': ' || left(SQLERRM, 120);
@@ -361,18 +356,10 @@ SELECT id, label, hostile_verify(token) AS result FROM hostile_tokens ORDER BY i
 SELECT id, label FROM hostile_tokens WHERE hostile_verify(token) NOT SIMILAR TO '[0-9A-Z]{5}: %';
 -- paragon_verify_jws refuses every one of them too, with the same SQLSTATE
 -- (expect no rows)
-CREATE FUNCTION hostile_jws(token text) RETURNS text
+CREATE FUNCTION hostile_jws(token text, key text DEFAULT :'rsa2048_public') RETURNS text
 LANGUAGE plpgsql AS $$
 BEGIN
-	RETURN 'verified: ' || length(paragon_verify_jws(token, '-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA27slHP0jJ96X5kCq2tvl
-ko7vJItFKeM/dt40lRM3SXAhXxaMJIrYj5CppsbxvFdgwJHfdnbM9rGP6Kgu4wlf
-eGimIyaM7dyqqver6kfGrXJCnLmznXdezmOAcuJUPx25UEE94x5j+gX2k6EqnPsk
-tkkAZDa3B1UM5aZ0ylcF1Mqn/49kMiniWFpXHqbx7qKAT/erles0xev/LN1daaeA
-UBGlUF/XugHzpK/Lj1LalUOWYKozGITVAv43FI2JiGY4R4MwEGykpdajx4BRipo+
-P0eXsIg2Zdh7AuIILaxKIdzQqkFxbGqTP8BtLnjhWjesRlspF80hFw5BgXlp+Z/Z
-GQIDAQAB
------END PUBLIC KEY-----', '{RS256}'));
+	RETURN 'verified: ' || length(paragon_verify_jws(token, key, '{RS256}'));
 EXCEPTION WHEN OTHERS THEN
 	RETURN SQLSTATE || ': ' || left(SQLERRM, 120);
 END

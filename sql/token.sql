@@ -16,20 +16,15 @@ CREATE EXTENSION IF NOT EXISTS paragon_perm;
 RESET client_min_messages;
 SET timezone = 'UTC';
 \set VERBOSITY default
+-- the RSA 2048 public key, read from test/fixtures/keys (pg_regress runs
+-- psql in a directory that holds test/fixtures)
+\set rsa2048_public `cat test/fixtures/keys/rsa2048-public.pem`
 
 CREATE TABLE token_keys (name text PRIMARY KEY, key text NOT NULL);
 CREATE TABLE token_tokens (name text PRIMARY KEY, token text NOT NULL);
 
 INSERT INTO token_keys VALUES
-('rsa-spki', '-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA27slHP0jJ96X5kCq2tvl
-ko7vJItFKeM/dt40lRM3SXAhXxaMJIrYj5CppsbxvFdgwJHfdnbM9rGP6Kgu4wlf
-eGimIyaM7dyqqver6kfGrXJCnLmznXdezmOAcuJUPx25UEE94x5j+gX2k6EqnPsk
-tkkAZDa3B1UM5aZ0ylcF1Mqn/49kMiniWFpXHqbx7qKAT/erles0xev/LN1daaeA
-UBGlUF/XugHzpK/Lj1LalUOWYKozGITVAv43FI2JiGY4R4MwEGykpdajx4BRipo+
-P0eXsIg2Zdh7AuIILaxKIdzQqkFxbGqTP8BtLnjhWjesRlspF80hFw5BgXlp+Z/Z
-GQIDAQAB
------END PUBLIC KEY-----'),
+('rsa-spki', :'rsa2048_public'),
 ('rsa-pkcs1', '-----BEGIN RSA PUBLIC KEY-----
 MIIBCgKCAQEA27slHP0jJ96X5kCq2tvlko7vJItFKeM/dt40lRM3SXAhXxaMJIrY
 j5CppsbxvFdgwJHfdnbM9rGP6Kgu4wlfeGimIyaM7dyqqver6kfGrXJCnLmznXde

@@ -45,6 +45,8 @@ JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'paragon_perm';
 
 ALTER EXTENSION paragon_perm UPDATE TO '1.4';
 SELECT extversion FROM pg_extension WHERE extname = 'paragon_perm';
+-- 1.4: paragon_set_token sets the token for the transaction by default
+SELECT pg_get_expr(proargdefaults, 0) AS set_token_defaults FROM pg_proc WHERE proname = 'paragon_set_token';
 
 -- an upgraded install matches a fresh one
 CREATE TEMP TABLE upgraded AS

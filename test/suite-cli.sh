@@ -212,7 +212,7 @@ check_same() {
 
 echo "== check against paragon_claims_errors"
 for f in "$in"/ex*.json "$in"/member.json "$in"/bad-claims.json "$in"/bad-unknown-permission.json \
-	"$in"/bad-not-object.json "$in"/bad-duplicate-uuid.json; do
+	"$in"/bad-not-object.json "$in"/bad-duplicate-uuid.json "$in"/bad-lookalike.json; do
 	check_same "$(basename "$f")"
 done
 
@@ -244,6 +244,12 @@ expect invalid-claims-hint 1 '  hint: Scope keys start with' "$PP" check "$in/ba
 expect invalid-claims-allowed 2 'JSON path: $.' "$PP" allowed events - --claims "$in/bad-claims.json"
 expect unknown-permission 2 'unrecognized permission "bogus"' "$PP" allowed bogus s --claims "$in/ex02-allow-all.json"
 expect unknown-permission-claim 1 'unrecognized permission "bogus"' "$PP" check "$in/bad-unknown-permission.json"
+# a look-alike of the permissions claim: check lists it (evaluation ignores it)
+expect lookalike-claim 1 '$."urn:useparagon:connect:permission": claim "urn:useparagon:connect:permission" is ignored' "$PP" check "$in/bad-lookalike.json"
+expect lookalike-claim-hint 1 '  hint: Evaluation reads only' "$PP" check "$in/bad-lookalike.json"
+expect lookalike-evaluation 0 true "$PP" allowed proxy-api hubspot --claims "$in/bad-lookalike.json"
+# a UUID credential with white space around it is refused, as in SQL
+expect spaced-uuid 2 "has white space around a UUID" "$PP" allowed proxy-api salesforce " $C1" --claims "$in/member.json"
 expect no-command 2 'missing command' "$PP"
 expect bad-command 2 'unrecognized command "frobnicate"' "$PP" frobnicate
 expect check-no-file 2 'missing claims file' "$PP" check
@@ -372,6 +378,12 @@ expect verify-alg 1 'RS256' "$PP" verify --key "$tmp/pub.pem" --at "$vat" --alg 
 expect verify-no-exp 1 'Pass --no-require-exp' "$PP" verify --key "$tmp/pub.pem" --at "$vat" "$(sign '{"sub":"user-42"}')"
 expect verify-no-exp-ok 0 '"sub": "user-42"' "$PP" verify --key "$tmp/pub.pem" --at "$vat" --no-require-exp "$(sign '{"sub":"user-42"}')"
 expect verify-private-key 2 'private' "$PP" verify --key "$tmp/key.pem" --at "$vat" "$tok"
+# a JWK with a private member is refused like a PEM private key, alone or in a set
+jq -c '. + {d: "AQAB"}' test/fixtures/keys/rsa2048.jwk >"$tmp/private.jwk"
+expect verify-private-jwk 2 'key is a private key' "$PP" verify --key "$tmp/private.jwk" --at "$vat" "$tok"
+jq -c '{keys: [., {kty: "EC", crv: "P-256", x: "LrmdlW_vvNluUojrUrOHGWYnbWZ6eP-zCl3oIbaCm38", y: "dbiQoJEzXra0WraLy60a47JrwmjwyJKUqO3faKVMuBE", d: "AQAB"}]}' \
+	test/fixtures/keys/rsa2048.jwk >"$tmp/private-set.jwk"
+expect verify-private-jwk-set 2 'key is a private key' "$PP" verify --key "$tmp/private-set.jwk" --at "$vat" "$tok"
 out=$("$PP" verify --key "$tmp/pub.pem" --at $((now + 7200)) "$tok" 2>/dev/null)
 if [ -z "$out" ]; then pass; else fail "a refused token printed claims"; fi
 # a time claim before 1970 is out of range, not a date long past: an nbf of

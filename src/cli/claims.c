@@ -113,12 +113,17 @@ cli_load_claims(const char *path, bool *syntax_error)
 	return ordered;
 }
 
-/* cli_walk_claims walks a claims document into a new builder. */
+/*
+ * cli_walk_claims walks a claims document into a new builder; collect_all
+ * lists every problem, look-alikes of the permissions claim included, as
+ * paragon_claims_errors does.
+ */
 pp_builder *
 cli_walk_claims(json_t *doc, bool collect_all)
 {
 	pp_builder *b = pp_builder_new(cli_allocator(), collect_all);
 
+	pp_builder_lint(b, collect_all);
 	pp_json_walk_value(b, doc);
 	return b;
 }

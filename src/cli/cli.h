@@ -50,7 +50,8 @@ typedef int (*cli_command_fn) (int argc, char **argv);
 /* util.c */
 extern void *cli_malloc(size_t size);
 extern void cli_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void cli_usage_error(const char *command, const char *fmt,...)
+extern int	cli_try_help(const char *command);
+extern int	cli_usage_error(const char *command, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 extern const pp_allocator *cli_allocator(void);
 
@@ -68,7 +69,7 @@ extern void cli_report_claims_error(const pp_error *e);
 /* target.c */
 extern const char *cli_member_arg(const char *arg);
 extern bool cli_permission_arg(const char *command, const char *arg, int *perm);
-extern void cli_target_args(pp_target *t, char **args, int nargs);
+extern bool cli_target_args(const char *command, pp_target *t, char **args, int nargs);
 
 /* The subcommands: cmd_check.c, cmd_decide.c, cmd_matrix.c, cmd_verify.c. */
 extern int	cli_cmd_check(int argc, char **argv);

@@ -7,7 +7,10 @@
  * The builder runs in collect mode, as for paragon_claims_errors, and each
  * problem is printed as that function's row, "PATH: MESSAGE", so the two
  * can be compared line by line; a hint, when the core has one, follows on
- * its own line indented by two spaces.
+ * its own line indented by two spaces.  Like that function, it lists a
+ * top-level claim that looks like the permissions claim without being it
+ * ("urn:useparagon:connect:permission"): evaluation ignores such a claim,
+ * so the token is unrestricted, and exit status 1 says so.
  *
  * src/cli/cmd_check.c
  *
@@ -62,16 +65,12 @@ cli_cmd_check(int argc, char **argv)
 				check_usage(stdout);
 				return CLI_EXIT_YES;
 			default:
-				fprintf(stderr, "Try \"%s check --help\" for more information.\n", CLI_NAME);
-				return CLI_EXIT_ERROR;
+				return cli_try_help("check");
 		}
 	}
 	if (argc - optind != 1)
-	{
-		cli_usage_error("check", argc - optind < 1 ? "missing claims file (use \"-\" for standard input)" :
+		return cli_usage_error("check", argc - optind < 1 ? "missing claims file (use \"-\" for standard input)" :
 						"too many arguments");
-		return CLI_EXIT_ERROR;
-	}
 	path = argv[optind];
 
 	doc = cli_load_claims(path, &syntax_error);

@@ -162,29 +162,26 @@ decide(int argc, char **argv, bool visible)
 				decide_usage(stdout, visible);
 				return CLI_EXIT_YES;
 			default:
-				fprintf(stderr, "Try \"%s %s --help\" for more information.\n", CLI_NAME, command);
-				return CLI_EXIT_ERROR;
+				return cli_try_help(command);
 		}
 	}
 	nargs = argc - optind;
 	if (nargs < nfixed + 1)
-	{
-		cli_usage_error(command, nargs < nfixed ? "missing permission and integration" :
+		return cli_usage_error(command, nargs < nfixed ? "missing permission and integration" :
 						"missing integration (use \"-\" for NULL)");
-		return CLI_EXIT_ERROR;
-	}
 	if (nargs > nfixed + PP_MAX_DEPTH)
-	{
-		cli_usage_error(command, "too many arguments");
-		return CLI_EXIT_ERROR;
-	}
+		return cli_usage_error(command, "too many arguments");
 	if (!visible && !cli_permission_arg(command, argv[optind], &perm))
 		return CLI_EXIT_ERROR;
 
 	p = cli_compile_claims(claims);
 	if (p == NULL)
 		return CLI_EXIT_ERROR;
-	cli_target_args(&t, argv + optind + nfixed, nargs - nfixed);
+	if (!cli_target_args(command, &t, argv + optind + nfixed, nargs - nfixed))
+	{
+		pp_policy_free(p);
+		return CLI_EXIT_ERROR;
+	}
 	answer = visible ? pp_visible(p, &t) : pp_allowed(p, perm, &t);
 	printf("%s\n", answer ? "true" : "false");
 	if (want_explain)

@@ -143,16 +143,22 @@ level_free(matrix_level *l)
 	free(l->m);
 }
 
-/* answer_row fills a row's answers from the policy. */
+/*
+ * answer_row fills row r for the target ci / cc / ce (cc and ce NULL
+ * where the row stops above them): its members and its answers from the
+ * policy.
+ */
 static void
-answer_row(const pp_policy *p, matrix_row *r)
+answer_row(const pp_policy *p, matrix_row *r, const matrix_member *ci,
+		   const matrix_member *cc, const matrix_member *ce)
 {
-	const matrix_member *ci = r->m[0];
-	const matrix_member *cc = r->depth >= 2 ? r->m[1] : NULL;
-	const matrix_member *ce = r->depth >= 3 ? r->m[2] : NULL;
 	pp_target	t;
 	int			perm;
 
+	r->depth = ce ? 3 : cc ? 2 : 1;
+	r->m[0] = ci;
+	r->m[1] = cc;
+	r->m[2] = ce;
 	pp_target_init(&t,
 				   ci->text, strlen(ci->text),
 				   cc && !cc->isuuid ? cc->text : NULL,
@@ -319,24 +325,17 @@ cli_cmd_matrix(int argc, char **argv)
 				else if (strcmp(optarg, "json") == 0)
 					format = FORMAT_JSON;
 				else
-				{
-					cli_usage_error("matrix", "unrecognized format \"%s\" (use table, csv or json)", optarg);
-					return CLI_EXIT_ERROR;
-				}
+					return cli_usage_error("matrix", "unrecognized format \"%s\" (use table, csv or json)", optarg);
 				break;
 			case 'h':
 				matrix_usage(stdout);
 				return CLI_EXIT_YES;
 			default:
-				fprintf(stderr, "Try \"%s matrix --help\" for more information.\n", CLI_NAME);
-				return CLI_EXIT_ERROR;
+				return cli_try_help("matrix");
 		}
 	}
 	if (optind < argc)
-	{
-		cli_usage_error("matrix", "too many arguments (the claims are read from standard input or --claims)");
-		return CLI_EXIT_ERROR;
-	}
+		return cli_usage_error("matrix", "too many arguments (the claims are read from standard input or --claims)");
 
 	p = cli_compile_claims(claims);
 	if (p == NULL)
@@ -359,27 +358,12 @@ cli_cmd_matrix(int argc, char **argv)
 	rows = cli_malloc(sizeof(matrix_row) * total);
 	for (a = 0; a < lv[0].n; a++)
 	{
-		matrix_row *r = &rows[nrows++];
-
-		r->depth = 1;
-		r->m[0] = &lv[0].m[a];
-		answer_row(p, r);
+		answer_row(p, &rows[nrows++], &lv[0].m[a], NULL, NULL);
 		for (b = 0; b < lv[1].n; b++)
 		{
-			r = &rows[nrows++];
-			r->depth = 2;
-			r->m[0] = &lv[0].m[a];
-			r->m[1] = &lv[1].m[b];
-			answer_row(p, r);
+			answer_row(p, &rows[nrows++], &lv[0].m[a], &lv[1].m[b], NULL);
 			for (e = 0; e < lv[2].n; e++)
-			{
-				r = &rows[nrows++];
-				r->depth = 3;
-				r->m[0] = &lv[0].m[a];
-				r->m[1] = &lv[1].m[b];
-				r->m[2] = &lv[2].m[e];
-				answer_row(p, r);
-			}
+				answer_row(p, &rows[nrows++], &lv[0].m[a], &lv[1].m[b], &lv[2].m[e]);
 		}
 	}
 

@@ -213,10 +213,7 @@ cli_cmd_verify(int argc, char **argv)
 				break;
 			case 'a':
 				if (nalgs == VERIFY_MAX_ALGS)
-				{
-					cli_usage_error("verify", "too many --alg options");
-					return CLI_EXIT_ERROR;
-				}
+					return cli_usage_error("verify", "too many --alg options");
 				algs[nalgs++] = optarg;
 				break;
 			case OPT_AUD:
@@ -231,10 +228,7 @@ cli_cmd_verify(int argc, char **argv)
 				if (!parse_seconds("--leeway", optarg, &leeway))
 					return CLI_EXIT_ERROR;
 				if (leeway < 0)
-				{
-					cli_usage_error("verify", "leeway must not be negative");
-					return CLI_EXIT_ERROR;
-				}
+					return cli_usage_error("verify", "leeway must not be negative");
 				break;
 			case OPT_NO_REQUIRE_EXP:
 				require_exp = false;
@@ -246,26 +240,16 @@ cli_cmd_verify(int argc, char **argv)
 				verify_usage(stdout);
 				return CLI_EXIT_YES;
 			default:
-				fprintf(stderr, "Try \"%s verify --help\" for more information.\n", CLI_NAME);
-				return CLI_EXIT_ERROR;
+				return cli_try_help("verify");
 		}
 	}
 	if (key_path == NULL)
-	{
-		cli_usage_error("verify", "missing --key");
-		return CLI_EXIT_ERROR;
-	}
+		return cli_usage_error("verify", "missing --key");
 	if (argc - optind != 1)
-	{
-		cli_usage_error("verify", argc - optind < 1 ? "missing token (use \"-\" for standard input)" :
+		return cli_usage_error("verify", argc - optind < 1 ? "missing token (use \"-\" for standard input)" :
 						"too many arguments");
-		return CLI_EXIT_ERROR;
-	}
 	if (strcmp(key_path, "-") == 0 && strcmp(argv[optind], "-") == 0)
-	{
-		cli_usage_error("verify", "the key and the token cannot both come from standard input");
-		return CLI_EXIT_ERROR;
-	}
+		return cli_usage_error("verify", "the key and the token cannot both come from standard input");
 	if (nalgs == 0)
 		algs[nalgs++] = "RS256";
 	if (!have_at)

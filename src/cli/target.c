@@ -54,18 +54,28 @@ cli_permission_arg(const char *command, const char *arg, int *perm)
 	return false;
 }
 
-/* cli_target_args builds a target from up to three member arguments. */
-void
-cli_target_args(pp_target *t, char **args, int nargs)
+/*
+ * cli_target_args builds a target from up to three member arguments; a
+ * credential that is a UUID but for white space around it is an error,
+ * as in SQL.
+ */
+bool
+cli_target_args(const char *command, pp_target *t, char **args, int nargs)
 {
 	const char *m[PP_MAX_DEPTH] = {NULL, NULL, NULL};
 	int			i;
 
 	for (i = 0; i < nargs && i < PP_MAX_DEPTH; i++)
 		m[i] = cli_member_arg(args[i]);
+	if (m[1] != NULL && pp_cred_spaced_uuid(m[1], strlen(m[1])))
+	{
+		cli_usage_error(command, PP_SPACED_UUID_MESSAGE "\nHINT:  %s", m[1], PP_SPACED_UUID_HINT);
+		return false;
+	}
 	pp_target_init(t,
 				   m[0], m[0] ? strlen(m[0]) : 0,
 				   m[1], m[1] ? strlen(m[1]) : 0,
 				   NULL,
 				   m[2], m[2] ? strlen(m[2]) : 0);
+	return true;
 }

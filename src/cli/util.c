@@ -68,8 +68,22 @@ cli_error(const char *fmt,...)
 	fputc('\n', stderr);
 }
 
-/* cli_usage_error prints a usage problem and where to find the command's help. */
-void
+/*
+ * cli_try_help says where to find the command's help; it returns
+ * CLI_EXIT_ERROR, so that a command can end with it.
+ */
+int
+cli_try_help(const char *command)
+{
+	fprintf(stderr, "Try \"%s %s --help\" for more information.\n", CLI_NAME, command);
+	return CLI_EXIT_ERROR;
+}
+
+/*
+ * cli_usage_error prints a usage problem and where to find the command's
+ * help; it returns CLI_EXIT_ERROR, as cli_try_help does.
+ */
+int
 cli_usage_error(const char *command, const char *fmt,...)
 {
 	va_list		ap;
@@ -78,5 +92,6 @@ cli_usage_error(const char *command, const char *fmt,...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry \"%s %s --help\" for more information.\n", CLI_NAME, command);
+	fputc('\n', stderr);
+	return cli_try_help(command);
 }

@@ -118,6 +118,7 @@ typedef struct pp_policy pp_policy;
 
 /* Builder: create, feed events, finish. */
 extern pp_builder *pp_builder_new(const pp_allocator *alloc, bool collect_all);
+extern void pp_builder_lint(pp_builder *b, bool lookalikes);
 extern pp_walk pp_ev_object_begin(pp_builder *b);
 extern pp_walk pp_ev_key(pp_builder *b, const char *key, size_t len);
 extern pp_walk pp_ev_object_end(pp_builder *b);
@@ -130,9 +131,26 @@ extern const pp_error *pp_builder_errors(const pp_builder *b);
 extern pp_policy *pp_builder_finish(pp_builder *b);
 extern void pp_builder_free(pp_builder *b);
 
+/*
+ * The token's Connected User: the claims root's "sub".  A non-empty JSON
+ * string names one; a missing "sub" or the empty string names none; any
+ * other JSON type is invalid claims for the boundary, but only for it: the
+ * checks of the permissions claim do not read "sub", so they never fail
+ * because of it.
+ */
+typedef enum pp_sub_state
+{
+	PP_SUB_NONE = 0,			/* missing, or "": no Connected User */
+	PP_SUB_STRING,				/* a non-empty string */
+	PP_SUB_INVALID				/* any other JSON type */
+} pp_sub_state;
+
 /* Policy inspection and release. */
 extern bool pp_policy_restricted(const pp_policy *p);
-extern size_t pp_policy_rule_count(const pp_policy *p);
+extern pp_sub_state pp_policy_sub(const pp_policy *p, const char **s, size_t *len);
+extern pp_jtype pp_policy_sub_type(const pp_policy *p);
+extern const char *pp_jtype_name(pp_jtype type);
+extern size_t pp_policy_rule_count(const pp_policy *p);	/* containers included */
 extern void pp_policy_free(pp_policy *p);
 
 /* Permission names. */
@@ -140,9 +158,32 @@ extern int	pp_perm_lookup(const char *name, size_t len);	/* -1 if unknown */
 extern const char *pp_perm_name(int perm);
 extern uint16_t pp_perm_implied(uint16_t perms);
 
+/* The hint that lists every permission, for errors; PP_PERM_HINT_SIZE bytes. */
+#define PP_PERM_HINT_SIZE	192
+extern const char *pp_perm_hint(char buf[PP_PERM_HINT_SIZE]);
+
 /* UUID text as PostgreSQL's uuid type reads it; true and 16 bytes if valid. */
 extern bool pp_uuid_parse(const char *s, size_t len, unsigned char out[16]);
 extern void pp_uuid_format(const unsigned char in[16], char out[37]);
+
+/*
+ * A credential argument that is not uuid input only because of white
+ * space around it: it would compare as text and miss the UUID's rules, so
+ * the front ends refuse it (PP_SPACED_UUID_MESSAGE, one %s: the text).
+ */
+extern bool pp_cred_spaced_uuid(const char *s, size_t len);
+
+#define PP_SPACED_UUID_MESSAGE "credential \"%s\" has white space around a UUID"
+#define PP_SPACED_UUID_HINT "Trim the credential ID: with the white space it compares as text and would not match the UUID's rules."
+
+/*
+ * A top-level claim that looks like the permissions claim and is not it
+ * (another "urn:useparagon:" claim, another case, a few characters off).
+ * Evaluation ignores it, as Paragon does, so a token whose only
+ * permissions sit under such a name is unrestricted; claims_errors lists
+ * it, and strict mode (pp_builder_lint) makes it an error.
+ */
+extern bool pp_claim_lookalike(const char *key, size_t len);
 
 /*
  * A target (integration, credential, configuration).  Members beyond

@@ -1,13 +1,11 @@
 /*-------------------------------------------------------------------------
  *
  * scope.c
- *	  The vocabulary of Paragon permissions: permission names and their
- *	  implications, scope keys, UUID text and targets.
+ *	  Scope keys: reading "integration:NAME", "credential:ID" and
+ *	  "configuration:ext:ID" (or the "*" of a level), and naming levels.
  *
- * Credential selectors and arguments that are valid input for
- * PostgreSQL's uuid type compare as UUIDs, so case, braces and hyphen
- * placement do not matter; pp_uuid_parse accepts exactly what uuid_in
- * accepts, so the extension and the tool agree with the uuid type.
+ * A scope key that could silently never match is refused rather than
+ * read: a deny rule that never matches would widen access.
  *
  * src/core/scope.c
  *
@@ -15,125 +13,7 @@
  */
 #include <string.h>
 
-#include "pp_int.h"
-
-static const char *const perm_names[PP_PERM_COUNT] = {
-	"credential:write",
-	"config:write",
-	"settings:read",
-	"settings:write",
-	"metadata:read",
-	"metadata:write",
-	"proxy-api",
-	"events",
-	"workflows",
-};
-
-/* pp_perm_lookup returns the permission named by the bytes, or -1. */
-int
-pp_perm_lookup(const char *name, size_t len)
-{
-	int			i;
-
-	/* lengths of perm_names, so a per-row lookup calls no strlen */
-	static const uint8_t perm_lens[PP_PERM_COUNT] = {16, 12, 13, 14, 13, 14, 9, 6, 9};
-
-	for (i = 0; i < PP_PERM_COUNT; i++)
-		if (perm_lens[i] == len && memcmp(perm_names[i], name, len) == 0)
-			return i;
-	return -1;
-}
-
-/* pp_perm_name returns the name of a permission. */
-const char *
-pp_perm_name(int perm)
-{
-	return (perm >= 0 && perm < PP_PERM_COUNT) ? perm_names[perm] : NULL;
-}
-
-/* pp_perm_implied adds what write permissions imply to a set. */
-uint16_t
-pp_perm_implied(uint16_t perms)
-{
-	if (perms & (1u << PP_PERM_SETTINGS_WRITE))
-		perms |= 1u << PP_PERM_SETTINGS_READ;
-	if (perms & (1u << PP_PERM_METADATA_WRITE))
-		perms |= 1u << PP_PERM_METADATA_READ;
-	return perms;
-}
-
-/* hexval returns the value of a hex digit, or -1. */
-static inline int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * pp_uuid_parse reads UUID text the way PostgreSQL's uuid_in does: 32 hex
- * digits, optionally a hyphen after any group of four, optionally the
- * whole in braces, nothing else.
- */
-bool
-pp_uuid_parse(const char *s, size_t len, unsigned char out[16])
-{
-	size_t		pos = 0;
-	bool		braces = false;
-	int			i;
-
-	if (len > 0 && s[0] == '{')
-	{
-		braces = true;
-		pos = 1;
-	}
-	for (i = 0; i < 16; i++)
-	{
-		int			hi,
-					lo;
-
-		if (pos + 2 > len)
-			return false;
-		hi = hexval((unsigned char) s[pos]);
-		lo = hexval((unsigned char) s[pos + 1]);
-		if (hi < 0 || lo < 0)
-			return false;
-		out[i] = (unsigned char) (hi << 4 | lo);
-		pos += 2;
-		if (pos < len && s[pos] == '-' && (i % 2) == 1 && i < 15)
-			pos++;
-	}
-	if (braces)
-	{
-		if (pos >= len || s[pos] != '}')
-			return false;
-		pos++;
-	}
-	return pos == len;
-}
-
-/* pp_uuid_format writes the canonical text of a UUID. */
-void
-pp_uuid_format(const unsigned char in[16], char out[37])
-{
-	static const char hex[] = "0123456789abcdef";
-	int			i,
-				o = 0;
-
-	for (i = 0; i < 16; i++)
-	{
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hex[in[i] >> 4];
-		out[o++] = hex[in[i] & 15];
-	}
-	out[o] = '\0';
-}
+#include "pp_scope.h"
 
 /* pp_level_name names a level for messages. */
 const char *
@@ -162,16 +42,16 @@ has_prefix(const char *key, size_t len, const char *prefix, size_t plen)
  * "configuration:ext:ID" (or the "*" of each level).  Anything else is an
  * error: in particular "credential:ext:..." is refused rather than
  * treated as a credential ID that never matches, since a deny rule that
- * silently never matches would widen access.
+ * silently never matches would widen access.  pp_scope_error_of words
+ * the refusal.
  */
-const char *
-pp_scope_parse(const char *key, size_t len, pp_scope *out, const char **hint)
+pp_scope_status
+pp_scope_parse(const char *key, size_t len, pp_scope *out)
 {
 	const char *sel;
 	size_t		sel_len;
 
 	memset(out, 0, sizeof(*out));
-	*hint = NULL;
 	if (has_prefix(key, len, "integration:", 12))
 	{
 		out->level = PP_LEVEL_INTEGRATION;
@@ -184,10 +64,7 @@ pp_scope_parse(const char *key, size_t len, pp_scope *out, const char **hint)
 		sel = key + 11;
 		sel_len = len - 11;
 		if (has_prefix(sel, sel_len, "ext:", 4))
-		{
-			*hint = "Credentials are selected by ID only, as in \"credential:<uuid>\".";
-			return "credentials cannot be selected by External ID in scope \"%s\"";
-		}
+			return PP_SCOPE_CREDENTIAL_EXT;
 	}
 	else if (has_prefix(key, len, "configuration:", 14))
 	{
@@ -197,71 +74,66 @@ pp_scope_parse(const char *key, size_t len, pp_scope *out, const char **hint)
 		if (!(sel_len == 1 && sel[0] == '*'))
 		{
 			if (!has_prefix(sel, sel_len, "ext:", 4))
-			{
-				*hint = "Configurations are selected as \"configuration:ext:<External ID>\" or \"configuration:*\".";
-				return "unrecognized configuration scope \"%s\"";
-			}
+				return PP_SCOPE_CONFIGURATION_UNRECOGNIZED;
 			sel += 4;
 			sel_len -= 4;
 			if (sel_len == 0)
-			{
-				*hint = "Give the External ID after \"configuration:ext:\".";
-				return "empty selector in scope \"%s\"";
-			}
+				return PP_SCOPE_EXT_EMPTY;
 			/*
 			 * The External ID "*" could never be asked about (a "*" argument
 			 * is the unspecified configuration), so a deny written this way
 			 * would silently match nothing: refuse it, as credential:ext:.
 			 */
 			if (sel_len == 1 && sel[0] == '*')
-			{
-				*hint = "Use \"configuration:*\" for every configuration.";
-				return "External ID \"*\" in scope \"%s\" can never be matched";
-			}
+				return PP_SCOPE_EXT_STAR;
 			out->sel = sel;
 			out->sel_len = sel_len;
-			return NULL;
+			return PP_SCOPE_OK;
 		}
 	}
 	else
-	{
-		*hint = "Scope keys start with \"integration:\", \"credential:\" or \"configuration:\", in lowercase.";
-		return "unrecognized scope \"%s\"";
-	}
+		return PP_SCOPE_UNRECOGNIZED;
 
 	if (sel_len == 0)
-	{
-		*hint = "Name a member after the colon, or use \"*\" for every member.";
-		return "empty selector in scope \"%s\"";
-	}
+		return PP_SCOPE_EMPTY;
 	if (sel_len == 1 && sel[0] == '*')
 	{
 		out->wildcard = true;
-		return NULL;
+		return PP_SCOPE_OK;
 	}
 	out->sel = sel;
 	out->sel_len = sel_len;
 	if (out->level == PP_LEVEL_CREDENTIAL && pp_uuid_parse(sel, sel_len, out->uuid))
 		out->isuuid = true;
-	return NULL;
+	else if (out->level == PP_LEVEL_CREDENTIAL && pp_cred_spaced_uuid(sel, sel_len))
+	{
+		/* as text it would never match the UUID: a deny would be lost */
+		return PP_SCOPE_SPACED_UUID;
+	}
+	return PP_SCOPE_OK;
 }
 
-/*
- * pp_target_init builds a target: its depth is the level of the last
- * non-NULL argument (at least 1), and NULLs before it are unspecified.
- * A UUID credential is copied into the target, which owns it.
- */
-void
-pp_target_init(pp_target *t,
-			   const char *integ, size_t integ_len,
-			   const char *cred, size_t cred_len,
-			   const unsigned char *cred_uuid,
-			   const char *conf, size_t conf_len)
+/* How each refusal of pp_scope_parse reads: the message is before "KEY"after. */
+static const pp_scope_error scope_errors[] = {
+	[PP_SCOPE_UNRECOGNIZED] = {"unrecognized scope", "",
+		"Scope keys start with \"integration:\", \"credential:\" or \"configuration:\", in lowercase."},
+	[PP_SCOPE_CREDENTIAL_EXT] = {"credentials cannot be selected by External ID in scope", "",
+		"Credentials are selected by ID only, as in \"credential:<uuid>\"."},
+	[PP_SCOPE_CONFIGURATION_UNRECOGNIZED] = {"unrecognized configuration scope", "",
+		"Configurations are selected as \"configuration:ext:<External ID>\" or \"configuration:*\"."},
+	[PP_SCOPE_EXT_EMPTY] = {"empty selector in scope", "",
+		"Give the External ID after \"configuration:ext:\"."},
+	[PP_SCOPE_EXT_STAR] = {"External ID \"*\" in scope", " can never be matched",
+		"Use \"configuration:*\" for every configuration."},
+	[PP_SCOPE_EMPTY] = {"empty selector in scope", "",
+		"Name a member after the colon, or use \"*\" for every member."},
+	[PP_SCOPE_SPACED_UUID] = {"credential ID with white space around a UUID in scope", "",
+		"Trim the credential ID: with the white space it compares as text and would never match the UUID."},
+};
+
+/* pp_scope_error_of returns the message and hint of a refusal (st is not PP_SCOPE_OK). */
+const pp_scope_error *
+pp_scope_error_of(pp_scope_status st)
 {
-	if (cred_uuid != NULL)
-	{
-		memcpy(t->uuid, cred_uuid, 16);
-		cred_uuid = t->uuid;
-	}
-	pp_target_fill(t, integ, integ_len, cred, cred_len, cred_uuid, conf, conf_len);
+	return &scope_errors[st];
 }

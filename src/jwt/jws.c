@@ -119,9 +119,53 @@ jws_ecdsa_der(const unsigned char *sig, size_t size, unsigned char **der,
 	return true;
 }
 
+/*
+ * jws_cached_ctx returns a verification context of the cached key for alg,
+ * initialized once (padding and digest set), or NULL when there is none to
+ * use (no cache, a key not from the cache, EdDSA, which signs the message
+ * itself, or an OpenSSL failure: the caller then verifies the usual way).
+ */
+static EVP_PKEY_CTX *
+jws_cached_ctx(pj_key_cache *cache, EVP_PKEY *pkey, const pj_alg *alg)
+{
+	EVP_PKEY_CTX *ctx;
+	const EVP_MD *md;
+	int			i;
+
+	if (cache == NULL || cache->pem_key != pkey || alg->digest == NULL)
+		return NULL;
+	for (i = 0; i < PJ_KEY_CACHE_CTX; i++)
+		if (cache->verify[i].alg == alg)
+			return cache->verify[i].ctx;
+	for (i = 0; i < PJ_KEY_CACHE_CTX; i++)
+		if (cache->verify[i].alg == NULL)
+			break;
+	if (i == PJ_KEY_CACHE_CTX)
+		return NULL;
+	md = EVP_get_digestbyname(alg->digest);
+	ctx = EVP_PKEY_CTX_new(pkey, NULL);
+	if (md == NULL || ctx == NULL ||
+		EVP_PKEY_verify_init(ctx) != 1 ||
+		(alg->family == PJ_FAMILY_RSA_PKCS1 &&
+		 EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1) ||
+		(alg->family == PJ_FAMILY_RSA_PSS &&
+		 (EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+		  EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) != 1 ||
+		  EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_DIGEST) != 1)) ||
+		EVP_PKEY_CTX_set_signature_md(ctx, md) != 1)
+	{
+		EVP_PKEY_CTX_free(ctx);
+		ERR_clear_error();
+		return NULL;
+	}
+	cache->verify[i].alg = alg;
+	cache->verify[i].ctx = ctx;
+	return ctx;
+}
+
 /* jws_verify_signature checks sig over input with pkey and alg. */
 static bool
-jws_verify_signature(EVP_PKEY *pkey, const pj_alg *alg,
+jws_verify_signature(EVP_PKEY *pkey, const pj_alg *alg, EVP_PKEY_CTX *pre,
 					 const unsigned char *input, size_t inputlen,
 					 const unsigned char *sig, size_t siglen, pj_error *err)
 {
@@ -164,6 +208,23 @@ jws_verify_signature(EVP_PKEY *pkey, const pj_alg *alg,
 		siglen = (size_t) derlen;
 	}
 
+	if (pre != NULL)
+	{
+		/* a context made for this key and algorithm: digest, then verify */
+		unsigned char digest[EVP_MAX_MD_SIZE];
+		unsigned int dlen = 0;
+
+		if (EVP_Digest(input, inputlen, digest, &dlen,
+					   EVP_get_digestbyname(alg->digest), NULL) != 1)
+		{
+			pj_error_set(err, PJ_ERR_INTERNAL, "could not initialize signature verification");
+			pj_error_log_openssl(err, "EVP_Digest failed");
+			goto done;
+		}
+		rc = EVP_PKEY_verify(pre, sig, siglen, digest, dlen);
+		goto verified;
+	}
+
 	md = EVP_MD_CTX_new();
 	if (md == NULL)
 	{
@@ -194,6 +255,7 @@ jws_verify_signature(EVP_PKEY *pkey, const pj_alg *alg,
 	}
 
 	rc = EVP_DigestVerify(md, sig, siglen, input, inputlen);
+verified:
 	if (rc != 1)
 	{
 		char		what[64];
@@ -306,8 +368,8 @@ pj_jws_verify_cached(const char *token, size_t token_len,
 		goto done;
 	if (!pj_key_fits(pkey, &hdr, err))
 		goto done;
-	if (!jws_verify_signature(pkey, hdr.alg, (const unsigned char *) token, dot2,
-							  sig, slen, err))
+	if (!jws_verify_signature(pkey, hdr.alg, jws_cached_ctx(cache, pkey, hdr.alg),
+							  (const unsigned char *) token, dot2, sig, slen, err))
 		goto done;
 
 	out->payload = payload;

@@ -52,3 +52,23 @@ pj_alg_lookup(const char *name, size_t len)
 	}
 	return NULL;
 }
+
+/*
+ * pj_alg_verifiable names the i-th algorithm of the table that can verify
+ * a signature (neither "none" nor HS*), or returns NULL past the last: the
+ * one list that settings and messages enumerate.
+ */
+const char *
+pj_alg_verifiable(size_t i)
+{
+	size_t		j;
+
+	for (j = 0; j < sizeof(pj_algs) / sizeof(pj_algs[0]); j++)
+	{
+		if (pj_algs[j].family == PJ_FAMILY_NONE || pj_algs[j].family == PJ_FAMILY_HMAC)
+			continue;
+		if (i-- == 0)
+			return pj_algs[j].name;
+	}
+	return NULL;
+}

@@ -35,5 +35,6 @@ typedef struct pj_alg
 } pj_alg;
 
 extern const pj_alg *pj_alg_lookup(const char *name, size_t len);
+extern const char *pj_alg_verifiable(size_t i);
 
 #endif							/* JWS_ALG_H */

@@ -12,13 +12,20 @@
  *	  exact certificate as the key, it is not building a chain;
  *	- a JWK (a JSON object with "kty");
  *	- a JWK Set (a JSON object with "keys").
- * PEM private keys are refused with a hint rather than silently reduced
- * to their public half: a private key in SQL text is a leak waiting to
- * happen.  (The private members of a JWK, "d" and the like, are simply
- * ignored: a JWK is one object and its public part stands on its own.)
+ * Private keys are refused in every form, with one message ("key is a
+ * private key"), rather than silently reduced to their public half: the
+ * key setting is readable by every role, so a private key there hands the
+ * signing key to the application.  A PEM block named "... PRIVATE KEY" is
+ * refused, and so is a JWK carrying any private or secret member (RSA "d",
+ * "p", "q", "dp", "dq", "qi", "oth"; EC and OKP "d"; oct "k"), alone or
+ * anywhere in a JWK Set, even when the token picks another key of the set.
  *
  * RSA keys must have at least 2048 bits, an odd exponent above 1, and no
  * ROCA fingerprint; EC points must lie on their curve (jwk.c).
+ *
+ * pj_key_check runs the same checks on a key text without a token, so a
+ * setting can refuse a bad key when it is set rather than at the first
+ * token: every key of a set must load, with the messages of pj_key_load.
  *
  * Choosing a key from a set: when the token has a "kid", exactly one key
  * of the set must carry it; without "kid", the set must hold exactly one
@@ -275,6 +282,29 @@ done:
 	return ok;
 }
 
+/* The JWK members that hold private or secret key material: RSA (RFC 7518
+ * section 6.3.2), EC and OKP "d" (6.2.2, RFC 8037), oct "k" (6.4.1). */
+static const char *const key_private_members[] = {
+	"d", "p", "q", "dp", "dq", "qi", "oth", "k"
+};
+
+/* key_jwk_public refuses a JWK that carries a private or secret member. */
+static bool
+key_jwk_public(json_t *jwk, pj_error *err)
+{
+	size_t		i;
+
+	for (i = 0; i < sizeof(key_private_members) / sizeof(key_private_members[0]); i++)
+		if (json_object_get(jwk, key_private_members[i]) != NULL)
+		{
+			pj_error_set(err, PJ_ERR_KEY_INVALID, "key is a private key");
+			pj_error_detail(err, "The JWK has the private member \"%s\". Only a public key, a certificate or a JWK without private members can verify tokens; pass the public key.",
+							key_private_members[i]);
+			return false;
+		}
+	return true;
+}
+
 /* key_kid_equals says whether jwk's "kid" equals the header's kid. */
 static bool
 key_kid_equals(json_t *jwk, const pj_header *hdr)
@@ -308,6 +338,8 @@ key_pick_from_set(json_t *keys, const pj_header *hdr, pj_error *err)
 			pj_error_detail(err, "The member \"keys\" must be an array of JWK objects.");
 			return NULL;
 		}
+		if (!key_jwk_public(jwk, err))
+			return NULL;
 		if (pj_jwk_is_symmetric(jwk))
 		{
 			pj_error_set(err, PJ_ERR_KEY_INVALID, "JWK Set contains a symmetric key");
@@ -393,6 +425,8 @@ key_load_json(const char *text, size_t len, const pj_header *hdr,
 	else
 	{
 		jwk = root;
+		if (!key_jwk_public(jwk, err))
+			goto done;
 		/* A lone JWK that names a kid must name the token's. */
 		if (hdr->has_kid && json_object_get(jwk, "kid") != NULL &&
 			!key_kid_equals(jwk, hdr))
@@ -411,10 +445,19 @@ done:
 	return ok;
 }
 
-/* pj_key_cache_free releases a cached PEM key; the cache is empty after. */
+/* pj_key_cache_free releases a cached PEM key and its verification
+ * contexts; the cache is empty after. */
 void
 pj_key_cache_free(pj_key_cache *cache)
 {
+	int			i;
+
+	for (i = 0; i < PJ_KEY_CACHE_CTX; i++)
+	{
+		EVP_PKEY_CTX_free(cache->verify[i].ctx);
+		cache->verify[i].ctx = NULL;
+		cache->verify[i].alg = NULL;
+	}
 	EVP_PKEY_free(cache->pem_key);
 	cache->pem_key = NULL;
 }
@@ -468,6 +511,103 @@ pj_key_load(const char *text, size_t len, const pj_header *hdr,
 	if (pem && cache != NULL && EVP_PKEY_up_ref(*out) == 1)
 		cache->pem_key = *out;
 	return true;
+}
+
+/* key_check_jwk loads one JWK as a token would and drops the key. */
+static bool
+key_check_jwk(json_t *jwk, pj_error *err)
+{
+	EVP_PKEY   *pkey = NULL;
+	bool		ok;
+
+	ok = key_jwk_public(jwk, err) && pj_jwk_to_pkey(jwk, &pkey, err) &&
+		key_check_strength(pkey, err);
+	EVP_PKEY_free(pkey);
+	return ok;
+}
+
+/*
+ * pj_key_check tells whether a key text could verify tokens, without a
+ * token: a PEM public key or certificate, a JWK or a JWK Set whose every
+ * key loads, none private or symmetric.  The errors are pj_key_load's.
+ * An empty or blank text is accepted: it means "no key" to the caller.
+ */
+bool
+pj_key_check(const char *text, size_t len, pj_error *err)
+{
+	bool		ok = false;
+
+	while (len > 0 && (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r'))
+		text++, len--;
+	if (len == 0)
+		return true;
+	if (*text == '{')
+	{
+		json_error_t jerr;
+		json_t	   *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+		json_t	   *keys;
+
+		if (root == NULL || !json_is_object(root))
+		{
+			pj_error_set(err, PJ_ERR_KEY_INVALID, "invalid JWK");
+			if (root == NULL)
+				pj_error_detail(err, "JSON error at line %d, column %d: %s.",
+								jerr.line, jerr.column, jerr.text);
+			json_decref(root);
+			return false;
+		}
+		keys = json_object_get(root, "keys");
+		if (keys == NULL)
+			ok = key_check_jwk(root, err);
+		else if (!json_is_array(keys) || json_array_size(keys) == 0)
+		{
+			pj_error_set(err, PJ_ERR_KEY_INVALID, "invalid JWK Set");
+			pj_error_detail(err, "The member \"keys\" must be a non-empty array of JWK objects.");
+		}
+		else
+		{
+			size_t		i;
+			json_t	   *jwk;
+
+			ok = true;
+			json_array_foreach(keys, i, jwk)
+			{
+				if (!json_is_object(jwk))
+				{
+					pj_error_set(err, PJ_ERR_KEY_INVALID, "invalid JWK Set");
+					pj_error_detail(err, "The member \"keys\" must be an array of JWK objects.");
+					ok = false;
+				}
+				else if (!key_jwk_public(jwk, err))
+					ok = false;
+				else if (pj_jwk_is_symmetric(jwk))
+				{
+					pj_error_set(err, PJ_ERR_KEY_INVALID, "JWK Set contains a symmetric key");
+					pj_error_detail(err, "Only public keys (RSA, EC, Ed25519) can verify tokens; remove the key of type \"oct\".");
+					ok = false;
+				}
+				else
+					ok = key_check_jwk(jwk, err);
+				if (!ok)
+					break;
+			}
+		}
+		json_decref(root);
+	}
+	else if (*text == '-')
+	{
+		EVP_PKEY   *pkey = NULL;
+
+		ok = key_load_pem(text, len, &pkey, err) && key_check_strength(pkey, err);
+		EVP_PKEY_free(pkey);
+	}
+	else
+	{
+		pj_error_set(err, PJ_ERR_KEY_INVALID, "unrecognized key format");
+		pj_error_detail(err, "The key must be a PEM public key, a PEM certificate, a JWK or a JWK Set.");
+	}
+	ERR_clear_error();
+	return ok;
 }
 
 /* pj_key_fits checks that the token's algorithm suits the key's type and

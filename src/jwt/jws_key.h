@@ -31,6 +31,7 @@
 
 extern bool pj_key_load(const char *text, size_t len, const pj_header *hdr,
 						pj_key_cache *cache, EVP_PKEY **out, pj_error *err);
+extern bool pj_key_check(const char *text, size_t len, pj_error *err);
 extern bool pj_key_fits(EVP_PKEY *pkey, const pj_header *hdr, pj_error *err);
 
 #endif							/* JWS_KEY_H */

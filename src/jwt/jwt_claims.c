@@ -111,32 +111,39 @@ claims_audience(json_t *root, const char *audience, pj_error *err)
 	return true;
 }
 
-/* claims_check_parsed runs every check on a parsed claims object. */
-static bool
-claims_check_parsed(json_t *root, const pj_claims_opts *opts, pj_error *err)
+/* pj_claims_check_times applies require_exp and the exp, nbf and iat
+ * rules at opts->at_us; it reads nothing but times and opts. */
+bool
+pj_claims_check_times(const pj_claims_times *t, const pj_claims_opts *opts,
+					  pj_error *err)
 {
-	bool		has_exp,
-				has_nbf,
-				has_iat;
-	double		exp = 0,
-				nbf = 0,
-				iat = 0;
 	double		at = (double) opts->at_us / 1e6;
 	double		leeway = (double) opts->leeway_us / 1e6;
 
-	if (!claims_time(root, "exp", &has_exp, &exp, err) ||
-		!claims_time(root, "nbf", &has_nbf, &nbf, err) ||
-		!claims_time(root, "iat", &has_iat, &iat, err))
-		return false;
-
-	if (!has_exp && opts->require_exp)
+	if (!t->has_exp && opts->require_exp)
 		return pj_error_set(err, PJ_ERR_NO_EXP, "token has no \"exp\" claim");
-	if (has_exp && at >= exp + leeway)
-		return claims_when(err, PJ_ERR_EXPIRED, "token expired at %s", exp);
-	if (has_nbf && at + leeway < nbf)
-		return claims_when(err, PJ_ERR_NOT_YET_VALID, "token is not valid until %s", nbf);
-	if (has_iat && iat > at + leeway)
-		return claims_when(err, PJ_ERR_ISSUED_IN_FUTURE, "token issue time %s is in the future", iat);
+	if (t->has_exp && at >= t->exp + leeway)
+		return claims_when(err, PJ_ERR_EXPIRED, "token expired at %s", t->exp);
+	if (t->has_nbf && at + leeway < t->nbf)
+		return claims_when(err, PJ_ERR_NOT_YET_VALID, "token is not valid until %s", t->nbf);
+	if (t->has_iat && t->iat > at + leeway)
+		return claims_when(err, PJ_ERR_ISSUED_IN_FUTURE, "token issue time %s is in the future", t->iat);
+	return true;
+}
+
+/* claims_check_parsed runs every check on a parsed claims object and
+ * returns its time claims in *t. */
+static bool
+claims_check_parsed(json_t *root, const pj_claims_opts *opts,
+					pj_claims_times *t, pj_error *err)
+{
+	memset(t, 0, sizeof(*t));
+	if (!claims_time(root, "exp", &t->has_exp, &t->exp, err) ||
+		!claims_time(root, "nbf", &t->has_nbf, &t->nbf, err) ||
+		!claims_time(root, "iat", &t->has_iat, &t->iat, err))
+		return false;
+	if (!pj_claims_check_times(t, opts, err))
+		return false;
 	if (opts->audience != NULL && !claims_audience(root, opts->audience, err))
 		return false;
 	return true;
@@ -146,6 +153,18 @@ claims_check_parsed(json_t *root, const pj_claims_opts *opts, pj_error *err)
 bool
 pj_claims_check(const unsigned char *payload, size_t len,
 				const pj_claims_opts *opts, pj_error *err)
+{
+	pj_claims_times times;
+
+	return pj_claims_check_ex(payload, len, opts, &times, err);
+}
+
+/* pj_claims_check_ex is pj_claims_check that also returns the time claims
+ * (meaningful only when it returns true). */
+bool
+pj_claims_check_ex(const unsigned char *payload, size_t len,
+				   const pj_claims_opts *opts, pj_claims_times *times,
+				   pj_error *err)
 {
 	json_t	   *root;
 	json_error_t jerr;
@@ -172,7 +191,7 @@ pj_claims_check(const unsigned char *payload, size_t len,
 		json_decref(root);
 		return false;
 	}
-	ok = claims_check_parsed(root, opts, err);
+	ok = claims_check_parsed(root, opts, times, err);
 	json_decref(root);
 	return ok;
 }

@@ -25,7 +25,28 @@ typedef struct pj_claims_opts
 	bool		require_exp;	/* refuse tokens without "exp" */
 } pj_claims_opts;
 
+/*
+ * The time claims of a claims set, as pj_claims_check_ex found them: what
+ * a cache of verified tokens keeps so that it can judge the same token at
+ * another instant with pj_claims_check_times, the very rules
+ * pj_claims_check applies.
+ */
+typedef struct pj_claims_times
+{
+	bool		has_exp;
+	bool		has_nbf;
+	bool		has_iat;
+	double		exp;			/* seconds since 1970, when has_exp */
+	double		nbf;
+	double		iat;
+} pj_claims_times;
+
 extern bool pj_claims_check(const unsigned char *payload, size_t len,
 							const pj_claims_opts *opts, pj_error *err);
+extern bool pj_claims_check_ex(const unsigned char *payload, size_t len,
+							   const pj_claims_opts *opts,
+							   pj_claims_times *times, pj_error *err);
+extern bool pj_claims_check_times(const pj_claims_times *times,
+								  const pj_claims_opts *opts, pj_error *err);
 
 #endif							/* JWT_CLAIMS_H */

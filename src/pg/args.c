@@ -26,6 +26,7 @@ paragon_permission_arg(FunctionCallInfo fcinfo, int argno)
 {
 	text	   *t;
 	int			perm;
+	char		hint[PP_PERM_HINT_SIZE];
 
 	if (PG_ARGISNULL(argno))
 		return -1;
@@ -41,7 +42,7 @@ paragon_permission_arg(FunctionCallInfo fcinfo, int argno)
 				 errmsg("unrecognized permission \"%s\"", text_to_cstring(t)),
 				 looks_like_json ?
 				 errhint("To pass claims explicitly, give every argument and cast the claims to jsonb.") :
-				 errhint("Permissions are credential:write, config:write, settings:read, settings:write, metadata:read, metadata:write, proxy-api, events and workflows.")));
+				 errhint("%s", pp_perm_hint(hint))));
 	}
 	return perm;
 }
@@ -78,4 +79,21 @@ paragon_target_args(FunctionCallInfo fcinfo, int argno, bool cred_is_uuid,
 	paragon_read_target_args(fcinfo, argno, cred_is_uuid, &a);
 	pp_target_init(t, a.integ, a.integ_len, a.cred, a.cred_len, a.cred_uuid,
 				   a.conf, a.conf_len);
+}
+
+/*
+ * paragon_spaced_uuid_error refuses a credential argument that is a UUID
+ * but for white space around it: compared as text, it would slip past a
+ * deny written for the UUID (semantics: UUIDs compare as UUIDs only when
+ * both sides are uuid input).  At most 80 bytes are quoted.
+ */
+void
+paragon_spaced_uuid_error(const char *cred, size_t len)
+{
+	char	   *quoted = pnstrdup(cred, Min(len, 80));
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg(PP_SPACED_UUID_MESSAGE, quoted),
+			 errhint(PP_SPACED_UUID_HINT)));
 }

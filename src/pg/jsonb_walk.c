@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * jsonb_walk.c
- *	  The jsonb front end of the policy builder, and the mapping of core
- *	  errors to ereport.
+ *	  The jsonb front end of the policy builder: compiling jsonb claims
+ *	  into a policy.
  *
  * The claims are read with PostgreSQL's jsonb iterators, one container
  * at a time (skipNested), so there is no text round trip and a subtree
@@ -10,11 +10,16 @@
  * walked.  A permissions claim that is a JSON string is parsed strictly
  * with jansson (src/json).
  *
+ * The same builder, in lint mode, reports a look-alike of the permissions
+ * claim: paragon_claims_errors lists it, and paragon_check_lookalikes
+ * raises it for strict mode (paragon.strict_claims).
+ *
  * Memory: a compile runs in a context of its own, created under the
  * caller's current context so that an error discards it with the
- * transaction; only a successful compile is moved under the cache's
- * long-lived context.  Walk scratch (iterators) lives in a second child
- * context deleted as soon as the walk ends.
+ * transaction; only a successful compile is moved under the store's
+ * long-lived context (store.c).  Walk scratch (iterators) lives in a
+ * second child context deleted as soon as the walk ends.  The core's
+ * errors are raised by errors.c, its allocator is in alloc.c.
  *
  * src/pg/jsonb_walk.c
  *
@@ -27,32 +32,6 @@
 
 #include "jansson_walk.h"
 #include "pg_policy.h"
-
-/* pg_alloc is the core's allocation hook: palloc in the given context. */
-static void *
-pg_alloc(void *ctx, size_t size)
-{
-	return MemoryContextAlloc((MemoryContext) ctx, size);
-}
-
-/* pg_free is the core's release hook. */
-static void
-pg_free(void *ctx, void *ptr)
-{
-	pfree(ptr);
-}
-
-/* paragon_allocator returns a core allocator over a memory context. */
-pp_allocator
-paragon_allocator(MemoryContext cxt)
-{
-	pp_allocator a;
-
-	a.alloc = pg_alloc;
-	a.free = pg_free;
-	a.ctx = cxt;
-	return a;
-}
 
 static pp_walk walk_container(pp_builder *b, JsonbContainer *c);
 
@@ -135,19 +114,10 @@ walk_container(pp_builder *b, JsonbContainer *c)
 	return PP_WALK_CONTINUE;
 }
 
-/* paragon_check_claims_size refuses claims beyond the documented size. */
-void
-paragon_check_claims_size(Size size)
-{
-	if (size > PP_MAX_CLAIMS_BYTES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("claims exceed the maximum size of %d bytes", PP_MAX_CLAIMS_BYTES)));
-}
-
 /*
  * paragon_walk_jsonb walks claims into a new builder whose memory comes
- * from alloc; walk scratch is freed before returning.
+ * from alloc; walk scratch is freed before returning.  collect_all lists
+ * every problem, look-alikes of the permissions claim included.
  */
 pp_builder *
 paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc, bool collect_all)
@@ -160,36 +130,12 @@ paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc, bool collect_all)
 
 	paragon_check_claims_size(VARSIZE(claims));
 	b = pp_builder_new(alloc, collect_all);
+	/* a walk that lists every problem (paragon_claims_errors) lints too */
+	pp_builder_lint(b, collect_all);
 	walk_container(b, &claims->root);
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(scratch);
 	return b;
-}
-
-/* paragon_report_error raises a core error with its SQLSTATE, path and hint. */
-void
-paragon_report_error(const pp_error *e)
-{
-	int			code;
-
-	switch (e->code)
-	{
-		case PP_ERR_JSON:
-			code = ERRCODE_INVALID_TEXT_REPRESENTATION;
-			break;
-		case PP_ERR_LIMIT:
-			code = ERRCODE_PROGRAM_LIMIT_EXCEEDED;
-			break;
-		default:
-			code = ERRCODE_INVALID_PARAMETER_VALUE;
-			break;
-	}
-	ereport(ERROR,
-			(errcode(code),
-			 errmsg("%s", e->message),
-			 errdetail("JSON path: %s.", e->path),
-			 e->hint ? errhint("%s", e->hint) : 0));
-	pg_unreachable();
 }
 
 /*
@@ -220,4 +166,42 @@ paragon_compile_jsonb(Jsonb *claims, MemoryContext parent)
 	pp_builder_free(b);
 	MemoryContextSetParent(result.cxt, parent);
 	return result;
+}
+
+/*
+ * paragon_check_lookalikes raises the claims error of the first top-level
+ * claim that looks like the permissions claim without being it (strict
+ * mode).  Only the top level is read: a lint builder is shown the
+ * offending key alone, so the message and the path are the core's.
+ */
+void
+paragon_check_lookalikes(Jsonb *claims)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	if (!JB_ROOT_IS_OBJECT(claims))
+		return;
+	it = JsonbIteratorInit(&claims->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY && pp_claim_lookalike(v.val.string.val, v.val.string.len))
+		{
+			MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
+													  "paragon_perm lint",
+													  ALLOCSET_SMALL_SIZES);
+			pp_allocator alloc = paragon_allocator(cxt);
+			pp_builder *b = pp_builder_new(&alloc, false);
+			const pp_error *e;
+
+			pp_builder_lint(b, true);
+			pp_ev_object_begin(b);
+			pp_ev_key(b, v.val.string.val, v.val.string.len);
+			e = pp_builder_errors(b);
+			if (e == NULL)
+				elog(ERROR, "paragon_perm: look-alike claim not reported");
+			paragon_report_error(e);
+		}
+	}
 }

@@ -21,11 +21,13 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
 #include "pg_policy.h"
+#include "settings.h"
 
 PG_MODULE_MAGIC;
 
@@ -36,7 +38,10 @@ void
 _PG_init(void)
 {
 	paragon_jansson_init();
+	paragon_settings_init();
 	paragon_session_init();
+	paragon_settings_finish();
+	MarkGUCPrefixReserved("paragon");
 }
 
 /* claims_policy returns the policy of the claims argument, or NULL for SQL NULL. */
@@ -60,21 +65,11 @@ allowed_common(FunctionCallInfo fcinfo, bool cred_is_uuid)
 	PG_RETURN_BOOL(paragon_allowed_args(fcinfo, p, perm, 2, cred_is_uuid));
 }
 
-/* paragon_allowed tells whether the claims grant a permission at a target. */
-PG_FUNCTION_INFO_V1(paragon_allowed);
-Datum
-paragon_allowed(PG_FUNCTION_ARGS)
-{
-	return allowed_common(fcinfo, false);
-}
-
-/* paragon_allowed_uuid is paragon_allowed for a uuid credential. */
-PG_FUNCTION_INFO_V1(paragon_allowed_uuid);
-Datum
-paragon_allowed_uuid(PG_FUNCTION_ARGS)
-{
-	return allowed_common(fcinfo, true);
-}
+/*
+ * paragon_allowed tells whether the claims grant a permission at a target;
+ * paragon_allowed_uuid is paragon_allowed for a uuid credential.
+ */
+TEXT_AND_UUID_FORMS(paragon_allowed, paragon_allowed_uuid, allowed_common)
 
 /* visible_common answers paragon_visible for a text or uuid credential. */
 static inline Datum
@@ -89,21 +84,11 @@ visible_common(FunctionCallInfo fcinfo, bool cred_is_uuid)
 	PG_RETURN_BOOL(pp_visible(p, &t));
 }
 
-/* paragon_visible tells whether a target or anything beneath it is visible. */
-PG_FUNCTION_INFO_V1(paragon_visible);
-Datum
-paragon_visible(PG_FUNCTION_ARGS)
-{
-	return visible_common(fcinfo, false);
-}
-
-/* paragon_visible_uuid is paragon_visible for a uuid credential. */
-PG_FUNCTION_INFO_V1(paragon_visible_uuid);
-Datum
-paragon_visible_uuid(PG_FUNCTION_ARGS)
-{
-	return visible_common(fcinfo, true);
-}
+/*
+ * paragon_visible tells whether a target or anything beneath it is visible;
+ * paragon_visible_uuid is paragon_visible for a uuid credential.
+ */
+TEXT_AND_UUID_FORMS(paragon_visible, paragon_visible_uuid, visible_common)
 
 /* perms_array builds a text[] of the permissions in a set, in documented order. */
 static ArrayType *
@@ -226,6 +211,21 @@ paragon_explain(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
 
+/*
+ * claims_check_context makes the memory context that one check of a claims
+ * document compiles into (the caller deletes it) and its allocator.
+ */
+static MemoryContext
+claims_check_context(pp_allocator *alloc)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
+											  "paragon_perm claims check",
+											  ALLOCSET_DEFAULT_SIZES);
+
+	*alloc = paragon_allocator(cxt);
+	return cxt;
+}
+
 /* paragon_claims_errors returns every problem of a claims document, each with its JSON path. */
 PG_FUNCTION_INFO_V1(paragon_claims_errors);
 Datum
@@ -233,10 +233,8 @@ paragon_claims_errors(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Jsonb	   *claims = PG_GETARG_JSONB_P(0);
-	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
-											  "paragon_perm claims check",
-											  ALLOCSET_DEFAULT_SIZES);
-	pp_allocator alloc = paragon_allocator(cxt);
+	pp_allocator alloc;
+	MemoryContext cxt = claims_check_context(&alloc);
 	pp_builder *b;
 	const pp_error *e;
 
@@ -261,10 +259,8 @@ Datum
 paragon_claims_valid(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *claims = PG_GETARG_JSONB_P(0);
-	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
-											  "paragon_perm claims check",
-											  ALLOCSET_DEFAULT_SIZES);
-	pp_allocator alloc = paragon_allocator(cxt);
+	pp_allocator alloc;
+	MemoryContext cxt = claims_check_context(&alloc);
 	pp_builder *b;
 	bool		valid;
 

@@ -67,15 +67,25 @@ typedef struct PermMemo
 extern PgPolicy paragon_compile_jsonb(Jsonb *claims, MemoryContext parent);
 extern pp_builder *paragon_walk_jsonb(Jsonb *claims, pp_allocator *alloc,
 									  bool collect_all);
+extern void paragon_check_lookalikes(Jsonb *claims);
+
+/* errors.c */
 pg_noreturn extern void paragon_report_error(const pp_error *e);
 extern void paragon_check_claims_size(Size size);
-extern pp_allocator paragon_allocator(MemoryContext cxt);
 
-/* jansson_pg.c */
+/* alloc.c */
+extern pp_allocator paragon_allocator(MemoryContext cxt);
 extern void paragon_jansson_init(void);
 
 /* session.c */
 extern void paragon_session_init(void);
+extern void paragon_session_invalidate(void);
+
+/* a session short form's call site (session.c; boundary.c uses it too) */
+typedef struct ShortSite ShortSite;
+extern ShortSite *short_site(FunctionCallInfo fcinfo);
+extern PermMemo *short_site_perm(ShortSite *site);
+extern const pp_policy *short_policy(FunctionCallInfo fcinfo, ShortSite *site);
 
 /* store.c */
 extern SharedPolicy *paragon_store_acquire(Datum raw, const char *data, Size len,
@@ -98,6 +108,7 @@ extern int	paragon_permission_arg_memo_slow(FunctionCallInfo fcinfo, int argno,
 											 PermMemo *memo);
 extern void paragon_target_args(FunctionCallInfo fcinfo, int argno,
 								bool cred_is_uuid, pp_target *t);
+pg_noreturn extern void paragon_spaced_uuid_error(const char *cred, size_t len);
 
 /*
  * paragon_permission_arg_memo is paragon_permission_arg for a call site
@@ -166,7 +177,15 @@ paragon_read_target_args(FunctionCallInfo fcinfo, int argno, bool cred_is_uuid,
 			a->cred_uuid = DatumGetUUIDP(PG_GETARG_DATUM(argno + 1))->data;
 	}
 	else
+	{
 		a->cred = paragon_text_arg(fcinfo, argno + 1, &a->cred_len);
+		/* white space at an end (bytes <= ' ') may hide a UUID: refuse it */
+		if (a->cred != NULL && a->cred_len > 0 &&
+			unlikely((unsigned char) a->cred[0] <= ' ' ||
+					 (unsigned char) a->cred[a->cred_len - 1] <= ' ') &&
+			pp_cred_spaced_uuid(a->cred, a->cred_len))
+			paragon_spaced_uuid_error(a->cred, a->cred_len);
+	}
 	a->conf = paragon_text_arg(fcinfo, argno + 2, &a->conf_len);
 }
 
@@ -184,6 +203,27 @@ paragon_allowed_args(FunctionCallInfo fcinfo, const pp_policy *p, int perm,
 	paragon_read_target_args(fcinfo, argno, cred_is_uuid, &a);
 	return pp_allowed_at(p, perm, a.integ, a.integ_len, a.cred, a.cred_len,
 						 a.cred_uuid, a.conf, a.conf_len);
+}
+
+/*
+ * TEXT_AND_UUID_FORMS defines the two C functions of one SQL question, one
+ * for a text credential and one for a uuid credential (the install scripts
+ * name both), each a call of the question's common function
+ * common(fcinfo, cred_is_uuid).  Both names are spelled out so that a grep
+ * for a symbol of the install scripts finds its definition.
+ */
+#define TEXT_AND_UUID_FORMS(text_fn, uuid_fn, common) \
+PG_FUNCTION_INFO_V1(text_fn); \
+Datum \
+text_fn(PG_FUNCTION_ARGS) \
+{ \
+	return common(fcinfo, false); \
+} \
+PG_FUNCTION_INFO_V1(uuid_fn); \
+Datum \
+uuid_fn(PG_FUNCTION_ARGS) \
+{ \
+	return common(fcinfo, true); \
 }
 
 #endif							/* PG_POLICY_H */

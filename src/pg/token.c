@@ -29,9 +29,13 @@
  * the error reclaims those allocations, but not malloc'd buffers or
  * OpenSSL objects of that one call.
  *
- * Each SQL call site caches its decoded PEM key in fn_extra (see
- * TokenKeyCache), so a query that verifies a column of tokens against one
- * key decodes it once.
+ * Every verification goes through the backend's caches (token_cache.h):
+ * parsed keys found by their text (key_cache.c), so a key is decoded once
+ * per backend and not once per call, and verified tokens (token_cache.c),
+ * so the same token again with the same key and options costs a hash, a
+ * check of its time claims at the caller's instant, and a copy of its
+ * claims.  paragon_set_token, the paragon.token setting and
+ * paragon_verify_token on a column all share them.
  *
  * The jsonb result is produced by jsonb_in from the verified payload text,
  * so numbers keep their exact decimal form.  jansson has already refused
@@ -61,6 +65,7 @@
 #include "jwt_error.h"
 #include "pg_compat.h"
 #include "token.h"
+#include "token_cache.h"
 
 PG_FUNCTION_INFO_V1(paragon_verify_jws);
 PG_FUNCTION_INFO_V1(paragon_verify_token);
@@ -104,14 +109,16 @@ token_when_str(double when)
 }
 
 /* token_report raises the error the verifier returned; err must already
- * be free of allocations (it is a plain struct). */
+ * be free of allocations (it is a plain struct).  no_exp_hint is the
+ * caller's advice for a token without exp (NULL: none), since only some
+ * callers can choose to accept one. */
 pg_noreturn static void
-token_report(const pj_error *err)
+token_report(const pj_error *err, const char *no_exp_hint)
 {
 	const char *hint = NULL;
 
 	if (err->code == PJ_ERR_NO_EXP)
-		hint = "Pass require_exp => false to accept tokens that never expire.";
+		hint = no_exp_hint;
 	else if (err->code == PJ_ERR_TOO_LARGE)
 		hint = "Tokens are limited to 64 kB.";
 
@@ -158,57 +165,6 @@ token_payload_copy(pj_jws *jws, size_t *len)
 	return copy;
 }
 
-/*
- * The decoded key of one call site, kept in fn_extra (allocated in
- * fn_mcxt): decoding a PEM key costs more than verifying a signature, and
- * a query usually passes the same key on every row.  The OpenSSL key is
- * malloc'd by OpenSSL, so a reset callback on fn_mcxt frees it when the
- * call site goes away, error or not.
- */
-typedef struct TokenKeyCache
-{
-	char	   *key;			/* the key text the cache holds, in fn_mcxt */
-	size_t		key_len;
-	pj_key_cache cache;
-	MemoryContextCallback cb;
-} TokenKeyCache;
-
-/* token_cache_release frees the cached OpenSSL key with fn_mcxt. */
-static void
-token_cache_release(void *arg)
-{
-	pj_key_cache_free(&((TokenKeyCache *) arg)->cache);
-}
-
-/* token_key_cache returns the call site's key cache for this key text,
- * emptied first if the text changed since the last call. */
-static pj_key_cache *
-token_key_cache(FunctionCallInfo fcinfo, const char *key, size_t key_len)
-{
-	FmgrInfo   *flinfo = fcinfo->flinfo;
-	TokenKeyCache *c = (TokenKeyCache *) flinfo->fn_extra;
-
-	if (c == NULL)
-	{
-		c = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(TokenKeyCache));
-		c->cb.func = token_cache_release;
-		c->cb.arg = c;
-		MemoryContextRegisterResetCallback(flinfo->fn_mcxt, &c->cb);
-		flinfo->fn_extra = c;
-	}
-	if (c->key == NULL || c->key_len != key_len || memcmp(c->key, key, key_len) != 0)
-	{
-		pj_key_cache_free(&c->cache);
-		if (c->key != NULL)
-			pfree(c->key);
-		c->key = NULL;
-		c->key = MemoryContextAlloc(flinfo->fn_mcxt, key_len + 1);
-		memcpy(c->key, key, key_len + 1);
-		c->key_len = key_len;
-	}
-	return &c->cache;
-}
-
 /* token_verify_jws verifies the signature and returns the payload,
  * palloc'd and NUL-terminated; cache may be NULL. */
 static char *
@@ -221,23 +177,57 @@ token_verify_jws(const char *token, size_t token_len, const char *key,
 
 	if (!pj_jws_verify_cached(token, token_len, key, strlen(key), algs, nalgs,
 							  cache, &jws, &err))
-		token_report(&err);
+		token_report(&err, NULL);
 	return token_payload_copy(&jws, payload_len);
 }
 
-/* token_verify verifies a JWS and its JWT claims with an optional key
- * cache and returns the payload as jsonb. */
+/* token_claims_opts fills the verifier's claims options. */
+static void
+token_claims_opts(pj_claims_opts *opts, const char *audience,
+				  int64 leeway_us, TimestampTz at, bool require_exp)
+{
+	opts->at_us = at + UNIX_TO_PG_EPOCH_SECS * USECS_PER_SEC;
+	opts->leeway_us = leeway_us;
+	opts->audience = audience;
+	opts->require_exp = require_exp;
+}
+
+/* token_jsonb_copy returns a palloc'd copy of cached claims. */
+static Jsonb *
+token_jsonb_copy(const Jsonb *claims)
+{
+	Jsonb	   *copy = palloc(VARSIZE(claims));
+
+	memcpy(copy, claims, VARSIZE(claims));
+	return copy;
+}
+
+/*
+ * token_verify verifies a JWS and its JWT claims and returns the payload
+ * as jsonb.  A token this backend already accepted with the same key and
+ * options is served from the token cache, its time claims judged at "at"
+ * as a fresh verification would; otherwise it is verified in full and,
+ * only when every check passed, added to the cache.
+ */
 static Jsonb *
 token_verify(const char *token, size_t token_len, const char *key,
 			 const char *const *algs, int nalgs,
 			 const char *audience, int64 leeway_us,
-			 TimestampTz at, bool require_exp, pj_key_cache *cache)
+			 TimestampTz at, bool require_exp, const char *no_exp_hint)
 {
+	size_t		key_len = strlen(key);
 	char	   *payload;
 	size_t		payload_len;
 	char	   *text;
 	pj_claims_opts opts;
+	pj_claims_times times;
 	pj_error	err;
+	TokenVerdictKey vk;
+	uint8		digest[PP_TOKEN_DIGEST_LEN];
+	bool		cacheable;
+	Jsonb	   *claims;
+	pj_key_cache *kc;
+	const uint8 *key_digest;
 
 	if (leeway_us < 0)
 		ereport(ERROR,
@@ -247,25 +237,49 @@ token_verify(const char *token, size_t token_len, const char *key,
 		ereport(ERROR,
 				errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				errmsg("time of verification must be finite"));
+	token_claims_opts(&opts, audience, leeway_us, at, require_exp);
 
-	payload = token_verify_jws(token, token_len, key, algs, nalgs, cache,
-							   &payload_len);
+	/* an oversized token is refused by the verifier, never hashed */
+	kc = paragon_key_cache(key, key_len, &key_digest);
+	vk.token = token;
+	vk.token_len = token_len;
+	vk.key_digest = key_digest;
+	vk.algs = algs;
+	vk.nalgs = nalgs;
+	vk.audience = audience;
+	vk.leeway_us = leeway_us;
+	vk.require_exp = require_exp;
+	cacheable = token_len <= PJ_MAX_TOKEN_LEN && key_digest != NULL &&
+		paragon_token_cache_digest(&vk, digest);
+	if (cacheable)
+	{
+		const Jsonb *hit = paragon_token_cache_find(digest, &times);
 
-	opts.at_us = at + UNIX_TO_PG_EPOCH_SECS * USECS_PER_SEC;
-	opts.leeway_us = leeway_us;
-	opts.audience = audience;
-	opts.require_exp = require_exp;
-	if (!pj_claims_check((const unsigned char *) payload, payload_len, &opts, &err))
-		token_report(&err);
+		if (hit != NULL)
+		{
+			/* accepted before with these options; its time is judged now */
+			pj_error_clear(&err);
+			if (!pj_claims_check_times(&times, &opts, &err))
+				token_report(&err, no_exp_hint);
+			return token_jsonb_copy(hit);
+		}
+	}
+
+	payload = token_verify_jws(token, token_len, key, algs, nalgs, kc, &payload_len);
+	if (!pj_claims_check_ex((const unsigned char *) payload, payload_len, &opts,
+							&times, &err))
+		token_report(&err, no_exp_hint);
 
 	/* The claims are valid UTF-8 JSON; convert to the database encoding. */
 	text = pg_any_to_server(payload, (int) payload_len, PG_UTF8);
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+	claims = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+	if (cacheable)
+		paragon_token_cache_add(digest, &times, claims);
+	return claims;
 }
 
 /* paragon_token_verify verifies a JWS and its JWT claims and returns the
- * payload as jsonb; see token.h.  No key cache: its callers verify once
- * per token change, not once per row. */
+ * payload as jsonb; see token.h. */
 Jsonb *
 paragon_token_verify(const char *token, size_t token_len, const char *key,
 					 const char *const *algs, int nalgs,
@@ -273,7 +287,8 @@ paragon_token_verify(const char *token, size_t token_len, const char *key,
 					 TimestampTz at, bool require_exp)
 {
 	return token_verify(token, token_len, key, algs, nalgs, audience,
-						leeway_us, at, require_exp, NULL);
+						leeway_us, at, require_exp,
+						"A Paragon User Token carries exp; claims are taken only from a token that expires.");
 }
 
 /* token_text_arg returns a text argument as a C string, refusing one
@@ -292,7 +307,7 @@ token_text_arg(FunctionCallInfo fcinfo, int argno, size_t limit, size_t *len)
 		pj_error_set(&err, PJ_ERR_TOO_LARGE, "token is too large");
 		pj_error_log(&err, "The token has %zu bytes; the limit is %d.",
 					 (size_t) (toast_raw_datum_size(d) - VARHDRSZ), PJ_MAX_TOKEN_LEN);
-		token_report(&err);
+		token_report(&err, NULL);
 	}
 	t = DatumGetTextPP(d);
 	*len = VARSIZE_ANY_EXHDR(t);
@@ -359,8 +374,7 @@ paragon_verify_jws(PG_FUNCTION_ARGS)
 	bytea	   *result;
 
 	payload = token_verify_jws(token, token_len, key, algs, nalgs,
-							   token_key_cache(fcinfo, key, key_len),
-							   &payload_len);
+							   paragon_key_cache(key, key_len, NULL), &payload_len);
 	result = palloc(VARHDRSZ + payload_len);
 	SET_VARSIZE(result, VARHDRSZ + payload_len);
 	memcpy(VARDATA(result), payload, payload_len);
@@ -401,5 +415,5 @@ paragon_verify_token(PG_FUNCTION_ARGS)
 								   audience, leeway_us,
 								   PG_GETARG_TIMESTAMPTZ(5),
 								   PG_GETARG_BOOL(6),
-								   token_key_cache(fcinfo, key, key_len)));
+								   "Pass require_exp => false to accept tokens that never expire."));
 }

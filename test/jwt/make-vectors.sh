@@ -29,8 +29,8 @@ mkdir -p keys
 tmp=$(mktemp -d /tmp/paragon_vectors.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-b64url_str() { printf '%s' "$1" | b64url; }
+# b64url, b64url_str, der_to_raw
+. ../jose.sh
 # unb64url: base64url text on stdin -> bytes on stdout
 unb64url() {
 	local s
@@ -71,15 +71,6 @@ ec256_jwk() {
 }
 
 # --- signing ---------------------------------------------------------------
-# der_to_raw SIZE: ECDSA DER signature on stdin -> raw r||s on stdout
-der_to_raw() {
-	local size=$1 hex
-	openssl asn1parse -inform DER | sed -n 's/.*INTEGER *://p' | while read -r hex; do
-		hex=$(printf '%*s' $((size * 2)) "$hex" | tr ' ' 0)
-		printf '%s' "${hex: -$((size * 2))}" | xxd -r -p
-	done
-}
-
 # sign ALG KEYNAME INPUT prints the base64url signature of INPUT;
 # ALG "ES256-DER" is an ES256 signature left in DER, as JWS forbids.
 sign() {

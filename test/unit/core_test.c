@@ -633,8 +633,9 @@ test_errors(void)
 		const pp_error *e = pp_builder_errors(b);
 
 		ok(pp_builder_finish(b) == NULL && e && e->code == PP_ERR_LIMIT &&
-		   strcmp(e->message, "scope key exceeds 1024 bytes") == 0 &&
-		   strlen(e->path) > 1024, __LINE__, "selector length limit");
+		   strcmp(e->message, "scope key of 1025 bytes exceeds 1024 bytes") == 0 &&
+		   strlen(e->path) < 200 && strstr(e->path, "\"...(1025 bytes)") != NULL,
+		   __LINE__, "selector length limit, the key cut in the path");
 		pp_builder_free(b);
 	}
 	/* 256 permissions are fine, 257 are not */
@@ -883,6 +884,118 @@ test_selector_lengths(void)
 	free(claims);
 }
 
+/*
+ * sub_is checks the Connected User the core captures from claims: the
+ * state, the text for a string, the JSON type for an invalid one.
+ */
+static void
+sub_is(int line, const char *claims, pp_sub_state state, const char *text,
+	   pp_jtype type)
+{
+	pp_policy  *p = compile(claims, line);
+	const char *s;
+	size_t		len;
+	char		what[512];
+
+	if (p == NULL)
+		return;
+	snprintf(what, sizeof(what), "sub of %s", claims);
+	ok(pp_policy_sub(p, &s, &len) == state, line, what);
+	if (state == PP_SUB_STRING)
+		ok(s != NULL && len == strlen(text) && memcmp(s, text, len) == 0, line, what);
+	else
+		ok(s == NULL && len == 0, line, what);
+	if (state == PP_SUB_INVALID)
+		ok(pp_policy_sub_type(p) == type, line, what);
+	pp_policy_free(p);
+}
+
+/*
+ * test_sub: the claims root's "sub" names the token's Connected User;
+ * an invalid one never makes the permission checks fail.
+ */
+static void
+test_sub(void)
+{
+	sub_is(__LINE__, "{\"sub\": \"acme\"}", PP_SUB_STRING, "acme", PP_JSON_STRING);
+	sub_is(__LINE__, "{\"sub\": \" Acme \", " P ": {\"integration:*\": true}}",
+		   PP_SUB_STRING, " Acme ", PP_JSON_STRING);
+	sub_is(__LINE__, "{" P ": {\"integration:*\": true}, \"sub\": \"a:b\\\"c\"}",
+		   PP_SUB_STRING, "a:b\"c", PP_JSON_STRING);
+	sub_is(__LINE__, "{}", PP_SUB_NONE, NULL, PP_JSON_NULL);
+	sub_is(__LINE__, "{\"sub\": \"\"}", PP_SUB_NONE, NULL, PP_JSON_NULL);
+	sub_is(__LINE__, "{\"sub\": 42}", PP_SUB_INVALID, NULL, PP_JSON_NUMBER);
+	sub_is(__LINE__, "{\"sub\": null}", PP_SUB_INVALID, NULL, PP_JSON_NULL);
+	sub_is(__LINE__, "{\"sub\": true}", PP_SUB_INVALID, NULL, PP_JSON_BOOL);
+	sub_is(__LINE__, "{\"sub\": [\"acme\"]}", PP_SUB_INVALID, NULL, PP_JSON_ARRAY);
+	sub_is(__LINE__, "{\"sub\": {\"integration:*\": 1}}", PP_SUB_INVALID, NULL, PP_JSON_OBJECT);
+	/* "sub" inside the permissions claim is a scope key, and no scope */
+	ERROR("{" P ": {\"sub\": \"acme\"}}", PP_ERR_CLAIMS, "unrecognized scope \"sub\"",
+		  "$.\"urn:useparagon:connect:permissions\".\"sub\"");
+	/* an invalid sub is no error of the permissions claim */
+	ALLOWED("{\"sub\": 42}", "proxy-api", "salesforce", NULL, NULL, true);
+	ALLOWED("{\"sub\": [1], " P ": {\"integration:s\": [\"events\"]}}", "events", "s", NULL, NULL, true);
+	ALLOWED("{\"sub\": {}, " P ": {\"integration:s\": [\"events\"]}}", "proxy-api", "s", NULL, NULL, false);
+	ok(pp_jtype_name(PP_JSON_NUMBER) != NULL && strcmp(pp_jtype_name(PP_JSON_NUMBER), "a number") == 0,
+	   __LINE__, "pp_jtype_name");
+}
+
+/* Look-alikes of the permissions claim, and credentials spaced around a UUID. */
+static void
+test_lint(void)
+{
+	static const char *const lookalike[] = {
+		"urn:useparagon:connect:permission", "URN:USEPARAGON:CONNECT:PERMISSIONS",
+		"urn:useparagon:connect:Permissions", "urn:useparagon:connect:permisions",
+		"urn:useparagon:connect:roles", "useparagon:connect:permissions",
+		"urn:paragon:connect:permissions", " urn:useparagon:connect:permissions",
+		"urn:useparagon:connect:permissions ", "https://useparagon.com/permissions",
+	};
+	static const char *const other[] = {
+		"urn:useparagon:connect:permissions", "sub", "permissions", "aud",
+		"urn:example:connect:permissions", "urn:useparag:connect:perm",
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(lookalike) / sizeof(lookalike[0]); i++)
+		ok(pp_claim_lookalike(lookalike[i], strlen(lookalike[i])), __LINE__, lookalike[i]);
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		ok(!pp_claim_lookalike(other[i], strlen(other[i])), __LINE__, other[i]);
+
+	ok(pp_cred_spaced_uuid(" " C1, strlen(C1) + 1), __LINE__, "leading space");
+	ok(pp_cred_spaced_uuid(C1 "\n", strlen(C1) + 1), __LINE__, "trailing newline");
+	ok(pp_cred_spaced_uuid("\t{" C1 "} ", strlen(C1) + 4), __LINE__, "braces and tabs");
+	ok(!pp_cred_spaced_uuid(C1, strlen(C1)), __LINE__, "a plain UUID");
+	ok(!pp_cred_spaced_uuid(" acct-42 ", 9), __LINE__, "spaced text that is no UUID");
+	ok(!pp_cred_spaced_uuid("   ", 3), __LINE__, "blank");
+
+	/* evaluation ignores a look-alike, in either mode; a linting builder lists it */
+	ALLOWED("{\"urn:useparagon:connect:permission\": {\"integration:*\": false}}", "events", "s", NULL, NULL, true);
+	{
+		json_error_t err;
+		json_t	   *v = json_loads("{\"urn:useparagon:connect:permission\": {}}", PP_JSON_FLAGS, &err);
+		pp_builder *plain = build("{\"urn:useparagon:connect:permission\": {}}", true);
+		pp_builder *lint = pp_builder_new(&alloc, true);
+		const pp_error *e;
+
+		pp_builder_lint(lint, true);
+		pp_json_walk_value(lint, v);
+		json_decref(v);
+		e = pp_builder_errors(lint);
+		ok(pp_builder_errors(plain) == NULL, __LINE__, "collect mode alone does not lint");
+		ok(e != NULL && e->code == PP_ERR_CLAIMS && e->next == NULL &&
+		   strcmp(e->path, "$.\"urn:useparagon:connect:permission\"") == 0 &&
+		   strstr(e->message, "is ignored") != NULL && e->hint != NULL,
+		   __LINE__, "a linting builder lists the look-alike with its path and a hint");
+		pp_builder_free(plain);
+		pp_builder_free(lint);
+	}
+	/* a spaced UUID selector is a claims error */
+	ERROR("{" P ": {\"credential: " C1 "\": false}}", PP_ERR_CLAIMS,
+		  "credential ID with white space around a UUID in scope \"credential: " C1 "\"",
+		  "$.\"urn:useparagon:connect:permissions\".\"credential: " C1 "\"");
+}
+
 int
 main(void)
 {
@@ -896,6 +1009,8 @@ main(void)
 	test_hostile_shapes();
 	test_large_dictionaries();
 	test_selector_lengths();
+	test_sub();
+	test_lint();
 	printf("core: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

@@ -1,47 +1,23 @@
 /*-------------------------------------------------------------------------
  *
- * table.c
- *	  Allocation helpers, the triple map and the Bloom filters of the
- *	  paragon_perm core (the lookups and the byte hash are inline, in
- *	  pp_int.h; dictionaries are built in policy.c).
+ * tab3.c
+ *	  Building the map from a triple of ids to a value (pp_tab3.h, where
+ *	  the lookup is, inline): a compiled policy's rule table and its index
+ *	  of groups.
  *
  * Tables use open addressing with linear probing and are kept at most
  * half full, so a probe touches one or two cache lines.  They only grow
  * while a policy is compiled; evaluation never writes to them, which is
  * what lets a compiled policy be shared by every row of a scan.
  *
- * src/core/table.c
+ * src/core/tab3.c
  *
  *-------------------------------------------------------------------------
  */
 #include <string.h>
 
-#include "pp_int.h"
-
-/* pp_alloc allocates through the policy's allocator. */
-void *
-pp_alloc(const pp_allocator *a, size_t size)
-{
-	return a->alloc(a->ctx, size ? size : 1);
-}
-
-/* pp_alloc0 allocates zeroed memory. */
-void *
-pp_alloc0(const pp_allocator *a, size_t size)
-{
-	void	   *p = pp_alloc(a, size);
-
-	memset(p, 0, size ? size : 1);
-	return p;
-}
-
-/* pp_free releases memory when the allocator frees piecemeal. */
-void
-pp_free(const pp_allocator *a, void *ptr)
-{
-	if (ptr != NULL && a->free != NULL)
-		a->free(a->ctx, ptr);
-}
+#include "pp_alloc.h"
+#include "pp_tab3.h"
 
 /* pp_tab3_init makes an empty map sized for about expect entries. */
 void
@@ -99,31 +75,4 @@ pp_tab3_free(pp_tab3 *t, const pp_allocator *a)
 	pp_free(a, t->slots);
 	t->slots = NULL;
 	pp_bloom_free(&t->filter, a);
-}
-
-/*
- * pp_bloom_init gives b a filter sized for keys keys, or none (words NULL)
- * for an empty table.  The word index takes 18 bits of the hash: at most
- * 2^18 words (2 MB).
- */
-void
-pp_bloom_init(pp_bloom *b, const pp_allocator *a, uint32_t keys)
-{
-	uint32_t	words = 1;
-
-	b->words = NULL;
-	if (keys == 0)
-		return;
-	while ((uint64_t) words * 64 < (uint64_t) PP_BLOOM_BITS * keys && words < (1u << 18))
-		words <<= 1;
-	b->words = pp_alloc0(a, sizeof(uint64_t) * words);
-	b->wmask = words - 1;
-}
-
-/* pp_bloom_free releases a filter. */
-void
-pp_bloom_free(pp_bloom *b, const pp_allocator *a)
-{
-	pp_free(a, b->words);
-	b->words = NULL;
 }
