@@ -161,6 +161,16 @@ EXTRA_CLEAN += fuzz/fuzz_claims fuzz/fuzz_token
 # PGXS tracks no header dependencies: rebuild every object when any header changes
 $(OBJS) $(CLI_OBJS): $(wildcard src/*/*.h)
 
+# mutation testing (test/mutation/README.md): each mutant of
+# test/mutation/mutants.txt applied to a scratch copy, built, installed into
+# a private copy of PostgreSQL and judged by the suite; the score per
+# directory last.  By hand only (12-15 minutes), never in CI.
+#   make mutation                       every mutant
+#   make mutation MUTANTS="core-01 jwt-03"   some of them
+mutation:
+	PG_CONFIG="$(PG_CONFIG)" bash test/mutation/run.sh $(MUTANTS)
+.PHONY: mutation
+
 # the benchmark on a throwaway cluster (bench/run.sh): writes
 # bench/results.md and docs/bench.png; under 10 minutes on 2 cores; then
 # the multi-tenant group (bench/tenants.sh, about 5 more minutes) and the

@@ -63,3 +63,12 @@ SELECT paragon_allowed('{}', 'bogus', NULL, NULL, NULL);
 SELECT paragon_allowed(jsonb_build_object('urn:useparagon:connect:permissions',
 	jsonb_build_object('integration:' || repeat('x', 1100), true)), 'events', NULL, NULL, NULL);
 \set VERBOSITY default
+
+-- claims beyond the 16 MB limit: an error for a check, false for
+-- paragon_claims_valid (never an error: it answers whether claims compile)
+CREATE TEMP TABLE huge_claims AS
+  SELECT jsonb_build_object('pad', repeat('x', 16 * 1024 * 1024),
+                            'urn:useparagon:connect:permissions', '{"integration:*": true}'::jsonb) AS c;
+SELECT paragon_claims_valid(c) AS over_limit_valid FROM huge_claims;
+SELECT paragon_allowed(c, 'events', 's', NULL::text, NULL) FROM huge_claims;
+DROP TABLE huge_claims;

@@ -53,6 +53,12 @@ SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential: a0e
 SELECT paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:acct-42": true}}', 'events', 's', 'acct-42', NULL) AS text_id_true,
        paragon_allowed('{"urn:useparagon:connect:permissions": {"credential:acct-42": true}}', 'events', 's', 'ACCT-42', NULL) AS case_differs_false;
 
+-- a permission that varies by row is read on every row, not once per call
+-- site (only a constant one is looked up once)
+SELECT p AS permission, paragon_allowed(c, p, 'salesforce', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', NULL) AS allowed
+FROM tok, (VALUES (1, 'proxy-api'), (2, 'events'), (3, 'settings:read'), (4, NULL), (5, 'workflows')) v(n, p)
+ORDER BY n;
+
 -- integration names and External IDs are exact and case-sensitive
 SELECT paragon_visible(c, 'Salesforce', NULL, NULL) AS case_false, paragon_visible(c, 'slack', NULL, NULL) AS slack_true FROM tok;
 SELECT paragon_allowed(c, 'metadata:read', 'salesforce', gen_random_uuid()::text, 'Team A') AS implied_true,
@@ -154,3 +160,18 @@ SELECT length(integ), pg_column_compression(integ) AS integ_compressed,
 FROM long_members ORDER BY 1 DESC;
 DROP TABLE long_members;
 DROP FUNCTION noise(int);
+
+-- claims stored out of line (TOAST): in one statement, each row's own
+-- claims decide, not those of the row read before
+CREATE TABLE toasted_claims (n int, claims jsonb);
+ALTER TABLE toasted_claims ALTER COLUMN claims SET STORAGE EXTERNAL;
+INSERT INTO toasted_claims
+  SELECT n, jsonb_build_object('pad', repeat('x', 3000), 'urn:useparagon:connect:permissions',
+                               jsonb_build_object('integration:i' || n, true))
+  FROM generate_series(1, 4) n;
+SELECT pg_relation_size(reltoastrelid) > 0 AS claims_out_of_line
+FROM pg_class WHERE relname = 'toasted_claims';
+SELECT n, paragon_allowed(claims, 'events', 'i' || n, NULL, NULL) AS own_integration,
+       paragon_allowed(claims, 'events', 'i1', NULL, NULL) AS i1
+FROM toasted_claims ORDER BY n;
+DROP TABLE toasted_claims;

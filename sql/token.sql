@@ -322,6 +322,10 @@ SELECT paragon_verify_token(tt('rs256'), tk('rsa-spki'), '{}', at => '2026-01-01
 \echo :LAST_ERROR_SQLSTATE
 SELECT paragon_verify_token(tt('rs256'), tk('rsa-spki'), leeway => '-1 second', at => '2026-01-01 00:10:00+00');
 \echo :LAST_ERROR_SQLSTATE
+-- a month has no fixed length: a leeway with months is refused, never read
+-- as its days alone (which here would refuse the token as expired instead)
+SELECT paragon_verify_token(tt('rs256'), tk('rsa-spki'), leeway => '1 month 1 day', at => '2026-02-15 00:00:00+00');
+\echo :LAST_ERROR_SQLSTATE
 
 DROP FUNCTION tflip(text, int), tt(text), tk(text);
 DROP TABLE token_keys, token_tokens;

@@ -386,6 +386,23 @@ jq -c '{keys: [., {kty: "EC", crv: "P-256", x: "LrmdlW_vvNluUojrUrOHGWYnbWZ6eP-z
 expect verify-private-jwk-set 2 'key is a private key' "$PP" verify --key "$tmp/private-set.jwk" --at "$vat" "$tok"
 out=$("$PP" verify --key "$tmp/pub.pem" --at $((now + 7200)) "$tok" 2>/dev/null)
 if [ -z "$out" ]; then pass; else fail "a refused token printed claims"; fi
+# a time claim before 1970 is out of range, not a date long past: an nbf of
+# -1 must not make the token valid, an exp of -1 is not "expired"
+expect verify-nbf-negative 1 'token claim "nbf" is out of range' \
+	"$PP" verify --key "$tmp/pub.pem" --at "$vat" "$(sign "{\"sub\":\"user-42\",\"exp\":$((now + 3600)),\"nbf\":-1}")"
+expect verify-exp-negative 1 'token claim "exp" is out of range' \
+	"$PP" verify --key "$tmp/pub.pem" --at "$vat" "$(sign '{"sub":"user-42","exp":-1}')"
+# the size limit is 65536 bytes: a token of exactly that size is read (and
+# refused for its padded signature), one byte more is too large
+big=$(printf '%s%*s' "$tok" $((65536 - ${#tok})) '' | tr ' ' A)
+out=$("$PP" verify --key "$tmp/pub.pem" --at "$vat" "$big" 2>&1)
+rc=$?
+if [ ${#big} -eq 65536 ] && [ $rc -eq 1 ] && ! grep -q 'too large' <<<"$out"; then
+	pass
+else
+	fail "verify of a token of ${#big} bytes (the limit): exit $rc: $(head -1 <<<"$out")"
+fi
+expect verify-too-large 1 'token is too large' "$PP" verify --key "$tmp/pub.pem" --at "$vat" "${big}A"
 
 # ------------------------------------------- verify at fixed instants
 # The committed test tokens (test/fixtures/tokens, made by make-tokens.sh):
@@ -441,6 +458,11 @@ expect verbose-es256-half 1 'DETAIL (log):  The ES256 signature has 32 bytes; ex
 	"${vg[@]}" "$PP" verify --verbose --alg ES256 --key "$ecpub" --at $at "$(resig "$es" 's/^\(.\{64\}\).*/\1/')"
 expect verbose-es256-long 1 'DETAIL (log):  The ES256 signature has 65 bytes; exactly 64 are required.' \
 	"${vg[@]}" "$PP" verify --verbose --alg ES256 --key "$ecpub" --at $at "$(resig "$es" 's/$/00/')"
+# an EC JWK whose point is off the curve (y changed) is not a key
+jq -c '.y |= (if startswith("A") then "B" + .[1:] else "A" + .[1:] end)' \
+	"$fx/keys/ec256.jwk" >"$tmp/offcurve.jwk"
+expect verify-ec-off-curve 2 'invalid JWK' \
+	"${vg[@]}" "$PP" verify --alg ES256 --key "$tmp/offcurve.jwk" --at $at "$es"
 expect verbose-rs256-valid 0 '"sub": "user-1"' "${vg[@]}" "$PP" verify --verbose --key "$rsapub" --at $at "$rs"
 expect verbose-rs256-short 1 'DETAIL (log):  The RS256 signature has 255 bytes; exactly 256 are required.' \
 	"${vg[@]}" "$PP" verify --verbose --key "$rsapub" --at $at "$(resig "$rs" 's/..$//')"

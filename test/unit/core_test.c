@@ -445,6 +445,21 @@ test_specificity(void)
 			"events", "s", C1, NULL, false);
 	ALLOWED("{" P ": {\"integration:*\": true, \"integration:s\": {\"credential:" C1 "\": false}}}",
 			"events", "s", C2, NULL, true);
+	/*
+	 * ... also a container that shares its shape (which keys are exact,
+	 * wildcard or absent) with a rule elsewhere, so that the rule table
+	 * is probed at its place: integration:s/credential:* holds only a
+	 * deeper rule, integration:t/credential:* is a rule
+	 */
+#define SHARED_SHAPE "{" P ": {\"integration:*\": [\"events\"]," \
+		"\"integration:s\": {\"credential:*\": {\"configuration:ext:e\": false}}," \
+		"\"integration:t\": {\"credential:*\": true}}}"
+	ALLOWED(SHARED_SHAPE, "events", "s", C1, NULL, true);
+	ALLOWED(SHARED_SHAPE, "workflows", "s", C1, NULL, false);
+	ALLOWED(SHARED_SHAPE, "events", "s", C1, "x", true);
+	ALLOWED(SHARED_SHAPE, "events", "s", C1, "e", false);
+	ALLOWED(SHARED_SHAPE, "workflows", "t", C1, NULL, true);
+#undef SHARED_SHAPE
 	/* ties at the deepest level: the more specific ancestor wins */
 	ALLOWED("{" P ": {\"integration:s\": {\"configuration:*\": false}, \"credential:" C1 "\": {\"configuration:*\": true}}}",
 			"events", "s", C1, "x", true);
