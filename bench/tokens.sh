@@ -51,34 +51,11 @@ if [ "$(id -u)" -eq 0 ]; then
 	make -s PG_CONFIG="$PG_CONFIG"
 	make -s PG_CONFIG="$PG_CONFIG" install
 fi
-bindir=$("$PG_CONFIG" --bindir)
-
-as_pg() {
-	if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
-}
-
-work=$(mktemp -d /tmp/paragon_bench_tokens.XXXXXX)
-chmod 755 "$work"
-[ "$(id -u)" -eq 0 ] && chown postgres "$work"
-started=0
-cleanup() {
-	if [ "$started" = 1 ]; then
-		as_pg "$bindir/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir -p "$work/tmp" && chmod 777 "$work/tmp"
-
-log "cluster in $work"
-as_pg "$bindir/initdb" -D "$work/data" -A trust -U postgres --no-sync >/dev/null
-as_pg "$bindir/pg_ctl" -D "$work/data" -l "$work/log" -w -o "-c listen_addresses='' \
--c unix_socket_directories=$work -c shared_buffers=256MB -c fsync=off \
--c synchronous_commit=off -c full_page_writes=off -c jit=off -c autovacuum=off \
--c max_connections=50" start >/dev/null
-started=1
-as_pg "$bindir/psql" -X -q -h "$work" -d postgres -c "CREATE DATABASE bench" >/dev/null
-psqlb() { as_pg "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$work" -d bench "$@"; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_cluster paragon_bench_tokens -c shared_buffers=256MB -c fsync=off \
+	-c synchronous_commit=off -c full_page_writes=off -c jit=off -c autovacuum=off \
+	-c max_connections=50
 
 # --- tokens: the fixtures' throwaway test keys, 2,000 users each ------------
 now=$(date +%s)
