@@ -86,29 +86,26 @@ node_psql 1 -v dist=true -v pem="$pem" -f "$work/setup.sql" >/dev/null
 node_psql 1 -d single -v dist=false -v pem="$pem" -f "$work/setup.sql" >/dev/null
 t_load=$(($(date +%s) - t_load))
 
+# request ROLE TOKEN QUERY prints QUERY's transaction as ROLE, with TOKEN
+# sent the Citus way
+request() { printf '%s\n' "SET ROLE $1;" 'BEGIN;' "SET LOCAL paragon.token = '$2';" "$3" 'COMMIT;'; }
 # time DB ROLE TOKEN QUERY prints the milliseconds of QUERY in a transaction
 time_ms() {
-	printf '%s\n' '\timing on' "SET ROLE $2;" 'BEGIN;' "SET LOCAL paragon.token = '$3';" "$4" 'COMMIT;' |
+	{ echo '\timing on'; request "$2" "$3" "$4"; } |
 		node_psql 1 -d "$1" -tA 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | sed -n 4p
 }
 declare -A Q R W C
-Q[plain]="SELECT count(*) FROM configurations;"
-R[plain]=postgres
-W[plain]=$owner
-Q[check]="SELECT count(*) FROM configurations WHERE paragon_visible(integration, credential_id, coalesce(external_id, '*'));"
-R[check]=postgres
-W[check]=$member
-Q[rls]="SELECT count(*) FROM configurations;"
-R[rls]=app_user
-W[rls]=$owner
-Q[router]="SELECT count(*) FROM configurations WHERE connected_user = 'user-7';"
-R[router]=app_user
-W[router]=$owner
-variants="plain check rls router"
+variants=
+# variant NAME ROLE TOKEN QUERY adds a measured query, run as ROLE with TOKEN
+variant() { R[$1]=$2; W[$1]=$3; Q[$1]=$4; variants="$variants $1"; }
+variant plain postgres "$owner" "SELECT count(*) FROM configurations;"
+variant check postgres "$member" "SELECT count(*) FROM configurations WHERE paragon_visible(integration, credential_id, coalesce(external_id, '*'));"
+variant rls app_user "$owner" "SELECT count(*) FROM configurations;"
+variant router app_user "$owner" "SELECT count(*) FROM configurations WHERE connected_user = 'user-7';"
 # the answers first: both databases must agree
 for v in $variants; do
 	for db in single app; do
-		C[$v.$db]=$(printf '%s\n' "SET ROLE ${R[$v]};" 'BEGIN;' "SET LOCAL paragon.token = '${W[$v]}';" "${Q[$v]}" 'COMMIT;' |
+		C[$v.$db]=$(request "${R[$v]}" "${W[$v]}" "${Q[$v]}" |
 			node_psql 1 -d "$db" -tA | grep -E '^[0-9]+$')
 	done
 	[ "${C[$v.single]}" = "${C[$v.app]}" ] || { echo "bench/citus.sh: $v: one node counts ${C[$v.single]}, Citus ${C[$v.app]}" >&2; exit 1; }

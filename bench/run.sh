@@ -27,35 +27,11 @@ if [ "$(id -u)" -eq 0 ]; then
 	make -s install
 fi
 PG_CONFIG=${PG_CONFIG:-$(command -v pg_config)}
-bindir=$("$PG_CONFIG" --bindir)
-
-as_pg() {
-	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-work=$(mktemp -d /tmp/paragon_bench.XXXXXX)
-chmod 755 "$work"
-[ "$(id -u)" -eq 0 ] && chown postgres "$work"
-started=0
-cleanup() {
-	if [ "$started" = 1 ]; then
-		as_pg "$bindir/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir -p "$work/tmp" && chmod 777 "$work/tmp"
-
-log "cluster in $work"
-as_pg "$bindir/initdb" -D "$work/data" -A trust -U postgres --no-sync >/dev/null
-as_pg "$bindir/pg_ctl" -D "$work/data" -l "$work/log" -w -o "-c listen_addresses='' \
--c unix_socket_directories=$work -c shared_buffers=1GB -c work_mem=64MB \
--c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=8GB \
--c jit=off -c autovacuum=off -c max_worker_processes=8 -c max_parallel_workers=4" start >/dev/null
-started=1
-
-psqlb() { as_pg "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$work" -d bench "$@"; }
-as_pg "$bindir/psql" -X -q -h "$work" -d postgres -c "CREATE DATABASE bench" >/dev/null
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_cluster paragon_bench -c shared_buffers=1GB -c work_mem=64MB \
+	-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=8GB \
+	-c jit=off -c autovacuum=off -c max_worker_processes=8 -c max_parallel_workers=4
 
 log "loading data (1,000,000 configurations, tokens)"
 psqlb < bench/setup.sql >/dev/null

@@ -32,42 +32,19 @@ if [ "$(id -u)" -eq 0 ]; then
 	make -s install
 fi
 PG_CONFIG=${PG_CONFIG:-$(command -v pg_config)}
-bindir=$("$PG_CONFIG" --bindir)
-
-as_pg() {
-	if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
-}
-
-work=$(mktemp -d /tmp/paragon_tenants.XXXXXX)
-chmod 755 "$work"
-[ "$(id -u)" -eq 0 ] && chown postgres "$work"
-started=0
-cleanup() {
-	if [ "$started" = 1 ]; then
-		as_pg "$bindir/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir -p "$work/tmp" && chmod 777 "$work/tmp"
-
-log "cluster in $work"
-as_pg "$bindir/initdb" -D "$work/data" -A trust -U postgres --no-sync >/dev/null
-as_pg "$bindir/pg_ctl" -D "$work/data" -l "$work/log" -w -o "-c listen_addresses='' \
--c unix_socket_directories=$work -c shared_buffers=512MB -c fsync=off \
--c synchronous_commit=off -c full_page_writes=off -c max_wal_size=8GB -c jit=off \
--c autovacuum=off -c max_parallel_workers_per_gather=0" start >/dev/null
-started=1
-as_pg "$bindir/psql" -X -q -h "$work" -d postgres -c "CREATE DATABASE bench" >/dev/null
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_cluster paragon_tenants -c shared_buffers=512MB -c fsync=off \
+	-c synchronous_commit=off -c full_page_writes=off -c max_wal_size=8GB -c jit=off \
+	-c autovacuum=off -c max_parallel_workers_per_gather=0
 
 # the member's permissions claim
 MEMBER_PERMS="{\"integration:salesforce\": true, \"integration:hubspot\": {\"credential:*\": {\"configuration:ext:team-1\": [\"settings:read\"]}}, \"integration:slack\": [\"proxy-api\"]}"
 
 log "loading 1,000,000 configurations of 10,000 Connected Users"
-as_pg "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$work" -d bench < bench/tenants.sql >/dev/null
+psqlb < bench/tenants.sql >/dev/null
 echo "ALTER DATABASE bench SET bench.member_claims = :'claims';" |
-	as_pg "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$work" -d bench \
-		-v claims="{\"sub\": \"\", \"urn:useparagon:connect:permissions\": $MEMBER_PERMS}" >/dev/null
+	psqlb -v claims="{\"sub\": \"\", \"urn:useparagon:connect:permissions\": $MEMBER_PERMS}" >/dev/null
 
 # the request: one user's claims, then all of that user's rows; the
 # member's claims hold a permissions claim as well

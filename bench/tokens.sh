@@ -51,34 +51,11 @@ if [ "$(id -u)" -eq 0 ]; then
 	make -s PG_CONFIG="$PG_CONFIG"
 	make -s PG_CONFIG="$PG_CONFIG" install
 fi
-bindir=$("$PG_CONFIG" --bindir)
-
-as_pg() {
-	if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
-}
-
-work=$(mktemp -d /tmp/paragon_bench_tokens.XXXXXX)
-chmod 755 "$work"
-[ "$(id -u)" -eq 0 ] && chown postgres "$work"
-started=0
-cleanup() {
-	if [ "$started" = 1 ]; then
-		as_pg "$bindir/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir -p "$work/tmp" && chmod 777 "$work/tmp"
-
-log "cluster in $work"
-as_pg "$bindir/initdb" -D "$work/data" -A trust -U postgres --no-sync >/dev/null
-as_pg "$bindir/pg_ctl" -D "$work/data" -l "$work/log" -w -o "-c listen_addresses='' \
--c unix_socket_directories=$work -c shared_buffers=256MB -c fsync=off \
--c synchronous_commit=off -c full_page_writes=off -c jit=off -c autovacuum=off \
--c max_connections=50" start >/dev/null
-started=1
-as_pg "$bindir/psql" -X -q -h "$work" -d postgres -c "CREATE DATABASE bench" >/dev/null
-psqlb() { as_pg "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$work" -d bench "$@"; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_cluster paragon_bench_tokens -c shared_buffers=256MB -c fsync=off \
+	-c synchronous_commit=off -c full_page_writes=off -c jit=off -c autovacuum=off \
+	-c max_connections=50
 
 # --- tokens: the fixtures' throwaway test keys, 2,000 users each ------------
 now=$(date +%s)
@@ -144,17 +121,22 @@ else
 	TOKEN_SET_TX="paragon_set_token(tok, true)"
 fi
 # Each variant prints "@@label us_per_iteration".
+# timed LABEL N STATEMENT... prints the PL/pgSQL (in a block declaring t0)
+# that runs the statements N times and reports "@@LABEL" and the
+# microseconds per iteration
+timed() {
+	local label=$1 n=$2
+	shift 2
+	printf '\tt0 := clock_timestamp();\n\tFOR i IN 1..%s LOOP\n' "$n"
+	printf '\t\t%s\n' "$@"
+	printf '\tEND LOOP;\n\tRAISE NOTICE '"'"'@@%s %%'"'"', extract(epoch FROM clock_timestamp() - t0) * 1e6 / %s;\n' "$label" "$n"
+}
 loop_claims() { cat <<SQL
 SET paragon.claims_source = 'setting';
 DO \$\$
 DECLARE c text := (SELECT claims FROM bench_tokens WHERE alg = 'RS256' AND n = 1); b bool; t0 timestamptz;
 BEGIN
-	t0 := clock_timestamp();
-	FOR i IN 1..$NSAME LOOP
-		PERFORM set_config('request.jwt.claims', c, true);
-		b := paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);
-	END LOOP;
-	RAISE NOTICE '@@claims %', extract(epoch FROM clock_timestamp() - t0) * 1e6 / $NSAME;
+$(timed claims $NSAME "PERFORM set_config('request.jwt.claims', c, true);" "b := paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);")
 END
 \$\$;
 SQL
@@ -171,12 +153,7 @@ DO \$\$
 DECLARE tok text := (SELECT tok FROM bench_tokens WHERE alg = '$1' AND n = 1); b bool; t0 timestamptz;
 BEGIN
 	PERFORM paragon_set_token(tok, true);	-- the first time: a miss
-	t0 := clock_timestamp();
-	FOR i IN 1..$NSAME LOOP
-		PERFORM paragon_set_token(tok, true);
-		b := paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);
-	END LOOP;
-	RAISE NOTICE '@@same_$1 %', extract(epoch FROM clock_timestamp() - t0) * 1e6 / $NSAME;
+$(timed same_$1 $NSAME "PERFORM paragon_set_token(tok, true);" "b := paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);")
 END
 \$\$;
 COMMIT;
@@ -191,13 +168,7 @@ SET paragon.claims_source = 'setting';
 DO \$\$
 DECLARE c text := (SELECT claims FROM bench_tokens WHERE alg = 'RS256' AND n = 1); t0 timestamptz;
 BEGIN
-	t0 := clock_timestamp();
-	FOR i IN 1..$NSAME LOOP
-		PERFORM set_config('request.jwt.claims', c, true);
-		PERFORM paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);
-		COMMIT;
-	END LOOP;
-	RAISE NOTICE '@@claims_tx %', extract(epoch FROM clock_timestamp() - t0) * 1e6 / $NSAME;
+$(timed claims_tx $NSAME "PERFORM set_config('request.jwt.claims', c, true);" "PERFORM paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);" "COMMIT;")
 END
 \$\$;
 SQL
@@ -209,13 +180,7 @@ BEGIN
 	PERFORM $TOKEN_SET_TX;	-- the first time: a miss
 	PERFORM paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);
 	COMMIT;
-	t0 := clock_timestamp();
-	FOR i IN 1..$NSAME LOOP
-		PERFORM $TOKEN_SET_TX;
-		PERFORM paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);
-		COMMIT;
-	END LOOP;
-	RAISE NOTICE '@@same_tx_$1 %', extract(epoch FROM clock_timestamp() - t0) * 1e6 / $NSAME;
+$(timed same_tx_$1 $NSAME "PERFORM $TOKEN_SET_TX;" "PERFORM paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);" "COMMIT;")
 END
 \$\$;
 SQL
@@ -225,12 +190,7 @@ BEGIN;
 DO \$\$
 DECLARE toks text[] := ARRAY(SELECT tok FROM bench_tokens WHERE alg = '$1' ORDER BY n); b bool; t0 timestamptz;
 BEGIN
-	t0 := clock_timestamp();
-	FOR i IN 1..$NTOK LOOP
-		PERFORM paragon_set_token(toks[i], true);
-		b := paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);
-	END LOOP;
-	RAISE NOTICE '@@new_$1 %', extract(epoch FROM clock_timestamp() - t0) * 1e6 / $NTOK;
+$(timed new_$1 $NTOK "PERFORM paragon_set_token(toks[i], true);" "b := paragon_allowed('proxy-api', 'salesforce', NULL::uuid, NULL);")
 END
 \$\$;
 COMMIT;
@@ -241,16 +201,8 @@ DO \$\$
 DECLARE toks text[] := ARRAY(SELECT tok FROM bench_tokens WHERE alg = '$1' ORDER BY n);
 	key text := \$pem\$$(cat "$work/tmp/$2.pem")\$pem\$; j jsonb; t0 timestamptz;
 BEGIN
-	t0 := clock_timestamp();
-	FOR i IN 1..$NTOK LOOP
-		j := paragon_verify_token(toks[i], key, '{$1}');
-	END LOOP;
-	RAISE NOTICE '@@verify_$1 %', extract(epoch FROM clock_timestamp() - t0) * 1e6 / $NTOK;
-	t0 := clock_timestamp();
-	FOR i IN 1..$NTOK LOOP
-		j := paragon_verify_token(toks[i], key, '{$1}');
-	END LOOP;
-	RAISE NOTICE '@@reverify_$1 %', extract(epoch FROM clock_timestamp() - t0) * 1e6 / $NTOK;
+$(timed verify_$1 $NTOK "j := paragon_verify_token(toks[i], key, '{$1}');")
+$(timed reverify_$1 $NTOK "j := paragon_verify_token(toks[i], key, '{$1}');")
 END
 \$\$;
 SQL
@@ -259,11 +211,7 @@ loop_compile() { cat <<SQL
 DO \$\$
 DECLARE cs jsonb[] := ARRAY(SELECT claims::jsonb FROM bench_tokens WHERE alg = 'RS256' ORDER BY n); b bool; t0 timestamptz;
 BEGIN
-	t0 := clock_timestamp();
-	FOR i IN 1..$NTOK LOOP
-		b := paragon_allowed(cs[i], 'proxy-api', 'salesforce', NULL::uuid, NULL);
-	END LOOP;
-	RAISE NOTICE '@@compile %', extract(epoch FROM clock_timestamp() - t0) * 1e6 / $NTOK;
+$(timed compile $NTOK "b := paragon_allowed(cs[i], 'proxy-api', 'salesforce', NULL::uuid, NULL);")
 END
 \$\$;
 SQL

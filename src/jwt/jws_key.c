@@ -395,17 +395,17 @@ key_pick_from_set(json_t *keys, const pj_header *hdr, pj_error *err)
 	return NULL;
 }
 
-/* key_load_json loads the key from a JWK or a JWK Set. */
-static bool
-key_load_json(const char *text, size_t len, const pj_header *hdr,
-			  EVP_PKEY **out, pj_error *err)
+/*
+ * key_parse_json parses a key text as a JSON object (a JWK or a JWK Set),
+ * duplicate members rejected; NULL with the error set when it is not one.
+ * The caller owns the returned reference.
+ */
+static json_t *
+key_parse_json(const char *text, size_t len, pj_error *err)
 {
-	json_t	   *root;
-	json_t	   *jwk;
 	json_error_t jerr;
-	bool		ok = false;
+	json_t	   *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL || !json_is_object(root))
 	{
 		pj_error_set(err, PJ_ERR_KEY_INVALID, "invalid JWK");
@@ -413,8 +413,23 @@ key_load_json(const char *text, size_t len, const pj_header *hdr,
 			pj_error_detail(err, "JSON error at line %d, column %d: %s.",
 							jerr.line, jerr.column, jerr.text);
 		json_decref(root);
-		return false;
+		return NULL;
 	}
+	return root;
+}
+
+/* key_load_json loads the key from a JWK or a JWK Set. */
+static bool
+key_load_json(const char *text, size_t len, const pj_header *hdr,
+			  EVP_PKEY **out, pj_error *err)
+{
+	json_t	   *root;
+	json_t	   *jwk;
+	bool		ok = false;
+
+	root = key_parse_json(text, len, err);
+	if (root == NULL)
+		return false;
 
 	if (json_object_get(root, "keys") != NULL)
 	{
@@ -543,19 +558,11 @@ pj_key_check(const char *text, size_t len, pj_error *err)
 		return true;
 	if (*text == '{')
 	{
-		json_error_t jerr;
-		json_t	   *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+		json_t	   *root = key_parse_json(text, len, err);
 		json_t	   *keys;
 
-		if (root == NULL || !json_is_object(root))
-		{
-			pj_error_set(err, PJ_ERR_KEY_INVALID, "invalid JWK");
-			if (root == NULL)
-				pj_error_detail(err, "JSON error at line %d, column %d: %s.",
-								jerr.line, jerr.column, jerr.text);
-			json_decref(root);
+		if (root == NULL)
 			return false;
-		}
 		keys = json_object_get(root, "keys");
 		if (keys == NULL)
 			ok = key_check_jwk(root, err);

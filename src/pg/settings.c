@@ -203,9 +203,12 @@ check_audience(char **newval, void **extra, GucSource source)
  * the next read verify and compile them again (paragon_session_invalidate).
  */
 
-/* assign_string_input: a string setting the claims depend on changed. */
-static void
-assign_string_input(const char *newval, void *extra)
+/*
+ * paragon_settings_assign_string: a string setting the claims depend on
+ * changed (also paragon.token's assign hook, in token_setting.c).
+ */
+void
+paragon_settings_assign_string(const char *newval, void *extra)
 {
 	paragon_session_invalidate();
 }
@@ -312,74 +315,70 @@ paragon_check_strict_claims(Jsonb *claims)
 }
 
 /*
+ * DEFINE_GUARDED defines the setting name with define (a DefineCustom...
+ * function, given name and the rest of its arguments), bracketed by the
+ * guard: guard_before notes name's placeholder, guard_after marks the
+ * backend if a value of it was refused.
+ */
+#define DEFINE_GUARDED(define, name, ...) \
+	do { \
+		GuardState	guard_; \
+		guard_before((name), &guard_); \
+		define((name), __VA_ARGS__); \
+		guard_after((name), &guard_); \
+	} while (0)
+
+/*
  * paragon_settings_init defines the superuser-only settings, each
  * bracketed by the guard; called from _PG_init.
  */
 void
 paragon_settings_init(void)
 {
-	GuardState	st;
+	DEFINE_GUARDED(DefineCustomStringVariable, "paragon.public_key",
+				   "Key that verifies Paragon User Tokens.",
+				   "A PEM public key or certificate, a JWK, or a JWK Set (the token's kid picks the key); checked when set, and a private key is refused.",
+				   &paragon_public_key, "", PGC_SUSET, 0,
+				   check_public_key, paragon_settings_assign_string, NULL);
 
-	guard_before("paragon.public_key", &st);
-	DefineCustomStringVariable("paragon.public_key",
-							   "Key that verifies Paragon User Tokens.",
-							   "A PEM public key or certificate, a JWK, or a JWK Set (the token's kid picks the key); checked when set, and a private key is refused.",
-							   &paragon_public_key, "", PGC_SUSET, 0,
-							   check_public_key, assign_string_input, NULL);
-	guard_after("paragon.public_key", &st);
+	DEFINE_GUARDED(DefineCustomStringVariable, "paragon.algorithms",
+				   "Comma-separated signature algorithms accepted on tokens.",
+				   NULL, &paragon_algorithms, "RS256", PGC_SUSET, 0,
+				   check_algorithms, paragon_settings_assign_string, NULL);
 
-	guard_before("paragon.algorithms", &st);
-	DefineCustomStringVariable("paragon.algorithms",
-							   "Comma-separated signature algorithms accepted on tokens.",
-							   NULL, &paragon_algorithms, "RS256", PGC_SUSET, 0,
-							   check_algorithms, assign_string_input, NULL);
-	guard_after("paragon.algorithms", &st);
+	DEFINE_GUARDED(DefineCustomStringVariable, "paragon.audience",
+				   "Audience a token must carry in aud, or empty for no check.",
+				   "Paragon tokens carry aud = \"useparagon.com/<project id>\".",
+				   &paragon_audience, "", PGC_SUSET, 0,
+				   check_audience, paragon_settings_assign_string, NULL);
 
-	guard_before("paragon.audience", &st);
-	DefineCustomStringVariable("paragon.audience",
-							   "Audience a token must carry in aud, or empty for no check.",
-							   "Paragon tokens carry aud = \"useparagon.com/<project id>\".",
-							   &paragon_audience, "", PGC_SUSET, 0,
-							   check_audience, assign_string_input, NULL);
-	guard_after("paragon.audience", &st);
+	DEFINE_GUARDED(DefineCustomIntVariable, "paragon.leeway",
+				   "Clock skew allowed when checking exp, nbf and iat.",
+				   NULL, &paragon_leeway_s, 30, 0, 3600, PGC_SUSET, GUC_UNIT_S,
+				   NULL, assign_int_input, NULL);
 
-	guard_before("paragon.leeway", &st);
-	DefineCustomIntVariable("paragon.leeway",
-							"Clock skew allowed when checking exp, nbf and iat.",
-							NULL, &paragon_leeway_s, 30, 0, 3600, PGC_SUSET, GUC_UNIT_S,
-							NULL, assign_int_input, NULL);
-	guard_after("paragon.leeway", &st);
+	DEFINE_GUARDED(DefineCustomEnumVariable, "paragon.claims_source",
+				   "Where the session's claims come from: token or setting.",
+				   "token: a token verified with paragon.public_key; setting: the JSON text of the setting named by paragon.claims_setting, which any role can SET.",
+				   &paragon_claims_source, CLAIMS_SOURCE_TOKEN, claims_source_options,
+				   PGC_SUSET, 0, NULL, assign_int_input, NULL);
 
-	guard_before("paragon.claims_source", &st);
-	DefineCustomEnumVariable("paragon.claims_source",
-							 "Where the session's claims come from: token or setting.",
-							 "token: a token verified with paragon.public_key; setting: the JSON text of the setting named by paragon.claims_setting, which any role can SET.",
-							 &paragon_claims_source, CLAIMS_SOURCE_TOKEN, claims_source_options,
-							 PGC_SUSET, 0, NULL, assign_int_input, NULL);
-	guard_after("paragon.claims_source", &st);
+	DEFINE_GUARDED(DefineCustomStringVariable, "paragon.claims_setting",
+				   "Setting holding the claims as JSON text when paragon.claims_source is setting.",
+				   NULL, &paragon_claims_setting, "request.jwt.claims", PGC_SUSET, 0,
+				   NULL, paragon_settings_assign_string, NULL);
 
-	guard_before("paragon.claims_setting", &st);
-	DefineCustomStringVariable("paragon.claims_setting",
-							   "Setting holding the claims as JSON text when paragon.claims_source is setting.",
-							   NULL, &paragon_claims_setting, "request.jwt.claims", PGC_SUSET, 0,
-							   NULL, assign_string_input, NULL);
-	guard_after("paragon.claims_setting", &st);
+	DEFINE_GUARDED(DefineCustomBoolVariable, "paragon.strict_claims",
+				   "Refuse session claims with a look-alike of the permissions claim.",
+				   "A top-level key such as \"urn:useparagon:connect:permission\" is ignored by evaluation, which then finds no restriction; on, it is an error in the session forms and token calls.",
+				   &paragon_strict_claims, false, PGC_SUSET, 0,
+				   NULL, assign_bool_input, NULL);
 
-	guard_before("paragon.strict_claims", &st);
-	DefineCustomBoolVariable("paragon.strict_claims",
-							 "Refuse session claims with a look-alike of the permissions claim.",
-							 "A top-level key such as \"urn:useparagon:connect:permission\" is ignored by evaluation, which then finds no restriction; on, it is an error in the session forms and token calls.",
-							 &paragon_strict_claims, false, PGC_SUSET, 0,
-							 NULL, assign_bool_input, NULL);
-	guard_after("paragon.strict_claims", &st);
-
-	guard_before("paragon.token_lifetime", &st);
-	DefineCustomEnumVariable("paragon.token_lifetime",
-							 "How long a value of paragon.token may count: transaction or session.",
-							 "transaction refuses a token set for the session (plain SET, ALTER ROLE ... SET, a connection option), the safe choice behind a transaction-pooling connection pooler.",
-							 &paragon_token_lifetime, TOKEN_LIFETIME_TRANSACTION, token_lifetime_options,
-							 PGC_SUSET, 0, NULL, assign_int_input, NULL);
-	guard_after("paragon.token_lifetime", &st);
+	DEFINE_GUARDED(DefineCustomEnumVariable, "paragon.token_lifetime",
+				   "How long a value of paragon.token may count: transaction or session.",
+				   "transaction refuses a token set for the session (plain SET, ALTER ROLE ... SET, a connection option), the safe choice behind a transaction-pooling connection pooler.",
+				   &paragon_token_lifetime, TOKEN_LIFETIME_TRANSACTION, token_lifetime_options,
+				   PGC_SUSET, 0, NULL, assign_int_input, NULL);
 }
 
 /* the guard of a superuser-only setting defined outside this file */

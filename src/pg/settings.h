@@ -46,6 +46,7 @@ extern void paragon_settings_init(void);
 extern void paragon_settings_guard_begin(const char *name);
 extern void paragon_settings_guard_end(const char *name);
 extern void paragon_settings_finish(void);
+extern void paragon_settings_assign_string(const char *newval, void *extra);
 extern int	paragon_split_algorithms(char *list, char **out, int max);
 pg_noreturn extern void paragon_settings_refused_error(void);
 extern void paragon_check_strict_claims(Jsonb *claims);

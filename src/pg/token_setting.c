@@ -175,13 +175,6 @@ check_token(char **newval, void **extra, GucSource source)
 	return true;
 }
 
-/* assign_token_input notes that the token or a setting it is verified with changed. */
-static void
-assign_token_input(const char *newval, void *extra)
-{
-	paragon_session_invalidate();
-}
-
 /*
  * token_find_gconf returns paragon.token's GUC record, which holds its
  * stack.  The record, allocated when the setting is defined, stays at the
@@ -214,7 +207,7 @@ paragon_token_setting_init(void)
 							   "Set it with SET LOCAL paragon.token = '...' inside BEGIN ... COMMIT.",
 							   &paragon_token_value, "", PGC_USERSET,
 							   GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
-							   check_token, assign_token_input, NULL);
+							   check_token, paragon_settings_assign_string, NULL);
 	paragon_settings_guard_begin(TOKEN_SCOPE_GUC);
 	DefineCustomStringVariable(TOKEN_SCOPE_GUC,
 							   "The leader's verdict on paragon.token, for parallel workers (set by the extension).",
