@@ -47,7 +47,7 @@ keys=$top/test/fixtures/keys
 source "$top/test/jose.sh"
 # mint PAYLOAD prints a compact RS256 JWS signed with the test key
 mint() { rs256_jwt "$keys/rsa2048-private.pem" "$1"; }
-T='"iat":1767225600,"exp":4102444800'
+T='"iat":946684800,"exp":4102444800'
 owner=$(mint "{\"sub\":\"user-7\",$T}")
 member=$(mint "{\"sub\":\"user-7\",$T,\"urn:useparagon:connect:permissions\":{\"integration:*\":[\"events\"],\"integration:salesforce\":{\"credential:*\":false,\"credential:$(printf c7 | md5sum | sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/\1-\2-\3-\4-\5/')\":[\"proxy-api\"]},\"integration:slack\":{\"configuration:ext:team-a\":[\"config:write\"]}}}")
 pem=$(cat "$keys/rsa2048-public.pem")

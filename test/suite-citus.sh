@@ -54,7 +54,7 @@ mint() { rs256_jwt "$1" "$2"; }
 # uuid NAME is md5(NAME)::uuid, as the rows below are keyed
 uuid() { printf '%s' "$1" | md5sum | sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/\1-\2-\3-\4-\5/'; }
 
-T='"iat":1767225600,"exp":4102444800'
+T='"iat":946684800,"exp":4102444800'
 P='"urn:useparagon:connect:permissions"'
 declare -A tok
 names="admin1 admin2 member1 member3 stranger nosub badclaims otherkey expired"
@@ -69,7 +69,7 @@ tok[stranger]=$(mint "$keys/rsa2048-private.pem" "{\"sub\":\"user-99\",$T}")
 tok[nosub]=$(mint "$keys/rsa2048-private.pem" "{$T}")
 tok[badclaims]=$(mint "$keys/rsa2048-private.pem" "{\"sub\":\"user-1\",$T,$P:{\"integration:*\":\"yes\"}}")
 tok[otherkey]=$(mint "$top/test/fixtures/session/other-rsa2048-private.pem" "{\"sub\":\"user-1\",$T}")
-tok[expired]=$(mint "$keys/rsa2048-private.pem" '{"sub":"user-1","iat":1767225600,"exp":1767229200}')
+tok[expired]=$(mint "$keys/rsa2048-private.pem" '{"sub":"user-1","iat":946684800,"exp":946688400}')
 pem=$(cat "$keys/rsa2048-public.pem")
 
 # --- schema and data ---------------------------------------------------------
