@@ -31,7 +31,7 @@ PG_CONFIG=${PG_CONFIG:-$(command -v pg_config)}
 export PG_CONFIG
 if [ ! -f "$("$PG_CONFIG" --pkglibdir)/citus.so" ]; then
 	# one line: scripts/test.sh repeats it under its summary
-	echo "citus: skipped (not installed): no citus.so in $("$PG_CONFIG" --pkglibdir); Debian has no Citus package, so CI cannot run this suite; to run it, build Citus 13.2 (PostgreSQL 15-17) from source into this PostgreSQL (./configure PG_CONFIG=$PG_CONFIG && make && make install, as root) and run: PG_CONFIG=$PG_CONFIG bash test/suite-citus.sh"
+	echo "citus: skipped (not installed): no citus.so in $("$PG_CONFIG" --pkglibdir); Debian has no Citus package, so a machine runs this suite only where Citus was built from source; to run it, build Citus 13.2 (PostgreSQL 15-17) from source into this PostgreSQL (./configure PG_CONFIG=$PG_CONFIG && make && make install, as root) and run: PG_CONFIG=$PG_CONFIG bash test/suite-citus.sh"
 	exit 77
 fi
 
