@@ -172,17 +172,15 @@ ANALYZE one_row;" \
 # token, paragon_set_token): tokens signed here with a throwaway RSA key
 HAVE_TOKEN=$(psqlb -At -c "SELECT count(*) FROM pg_proc WHERE proname = 'paragon_set_token'")
 if [ "$HAVE_TOKEN" -gt 0 ] && [ "$HAVE_SHORT" -gt 0 ]; then
-	b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+	# rs256_jwt
+	. test/jose.sh
 	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/tmp/key.pem" 2>/dev/null
 	openssl pkey -in "$work/tmp/key.pem" -pubout -out "$work/tmp/pub.pem"
 	chmod 644 "$work/tmp/pub.pem"
-	hdr=$(printf '%s' '{"alg":"RS256","typ":"JWT"}' | b64url)
 	for tok in admin_star member t1k t10k; do
-		psqlb -At -c "SELECT jsonb_set(jsonb_set(claims, '{exp}', to_jsonb(extract(epoch FROM now())::bigint + 86400)),
-						'{iat}', to_jsonb(extract(epoch FROM now())::bigint - 60))::text FROM tokens WHERE name = '$tok'" \
-			| tr -d '\n' | b64url > "$work/tmp/$tok.payload"
-		sig=$(printf '%s.%s' "$hdr" "$(cat "$work/tmp/$tok.payload")" | openssl dgst -sha256 -sign "$work/tmp/key.pem" -binary | b64url)
-		printf '%s.%s.%s' "$hdr" "$(cat "$work/tmp/$tok.payload")" "$sig" > "$work/tmp/$tok.jwt"
+		claims=$(psqlb -At -c "SELECT jsonb_set(jsonb_set(claims, '{exp}', to_jsonb(extract(epoch FROM now())::bigint + 86400)),
+						'{iat}', to_jsonb(extract(epoch FROM now())::bigint - 60))::text FROM tokens WHERE name = '$tok'")
+		rs256_jwt "$work/tmp/key.pem" "$claims" | tr -d '\n' > "$work/tmp/$tok.jwt"
 		chmod 644 "$work/tmp/$tok.jwt"
 	done
 	token_setup() {

@@ -29,13 +29,9 @@ as_pg "$bindir/createdb" -h "$work" -U postgres demo
 # A signing key, as Paragon's would be; the database gets only the public half.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/signing.pem" 2>/dev/null
 openssl pkey -in "$work/signing.pem" -pubout -out "$work/public.pem"
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-sign() {
-	local h p
-	h=$(printf '%s' '{"alg":"RS256","typ":"JWT"}' | b64url)
-	p=$(printf '%s' "$1" | b64url)
-	printf '%s.%s.%s' "$h" "$p" "$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -sign "$work/signing.pem" | b64url)"
-}
+# rs256_jwt: the JWS helpers the tests use
+. test/jose.sh
+sign() { rs256_jwt "$work/signing.pem" "$1"; }
 now=$(date +%s)
 exp=$((now + 3600))
 aud='useparagon.com/demo-project'

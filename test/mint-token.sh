@@ -11,9 +11,7 @@
 # test/fixtures/keys/rsa2048.jwk).  RS256 is deterministic: the same
 # payload gives the same token.
 set -euo pipefail
-key="$(cd "$(dirname "$0")" && pwd)/fixtures/keys/rsa2048-private.pem"
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-h=$(printf '%s' '{"alg":"RS256","typ":"JWT","kid":"rsa-1"}' | b64url)
-p=$(printf '%s' "$1" | b64url)
-s=$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -sign "$key" | b64url)
-printf '%s.%s.%s\n' "$h" "$p" "$s"
+here=$(cd "$(dirname "$0")" && pwd)
+# rs256_jwt
+. "$here/jose.sh"
+rs256_jwt "$here/fixtures/keys/rsa2048-private.pem" "$1" '{"alg":"RS256","typ":"JWT","kid":"rsa-1"}'

@@ -319,19 +319,14 @@ fi
 
 # ------------------------------------------------------------------ verify
 echo "== verify against paragon_verify_token"
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+# b64url, unb64url, rs256_jwt
+. test/jose.sh
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/key.pem" 2>/dev/null
 openssl pkey -in "$tmp/key.pem" -pubout -out "$tmp/pub.pem"
 chown postgres "$tmp/pub.pem"
 
 # sign CLAIMS_JSON prints an RS256 token for the claims.
-sign() {
-	local h p s
-	h=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
-	p=$(printf '%s' "$1" | b64url)
-	s=$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -sign "$tmp/key.pem" -binary | b64url)
-	printf '%s.%s.%s' "$h" "$p" "$s"
-}
+sign() { rs256_jwt "$tmp/key.pem" "$1"; }
 
 # a fixed instant, 2026-01-01 00:00:00Z: tokens expire an hour later and are
 # judged a minute after it (--at, "at"), never at the machine's clock
@@ -431,12 +426,6 @@ expect leeway-zero 1 'token expired at' "$PP" verify --key "$rsapub" --at 176722
 # refused too.  Each run is under valgrind when it is installed: a short
 # ES256 signature that reached OpenSSL would be an invalid read.
 echo "== verify --verbose: signature lengths, under valgrind"
-unb64url() {
-	local s
-	s=$(tr -- '-_' '+/')
-	while [ $(( ${#s} % 4 )) -ne 0 ]; do s="$s="; done
-	printf '%s' "$s" | openssl base64 -d -A
-}
 # resig TOKEN HEX_EDIT prints TOKEN with its signature's hex passed through
 # sed expression HEX_EDIT
 resig() {

@@ -32,10 +32,8 @@ new_tok=$(tok otherkey)
 old_key=$(tr -d '\n' <test/fixtures/keys/rsa2048.jwk)
 new_pem=$(openssl pkey -in test/fixtures/session/other-rsa2048-private.pem -pubout)
 # the same key as a JWK: ALTER SYSTEM takes no value with a line break
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-hex=$(openssl rsa -pubin -modulus -noout <<<"$new_pem" | sed 's/^Modulus=//')
-# shellcheck disable=SC2059  # the format is the bytes, as \xHH escapes
-new_n=$(printf "$(sed 's/../\\x&/g' <<<"$hex")" | b64url)
+. test/jose.sh
+new_n=$(openssl rsa -pubin -modulus -noout <<<"$new_pem" | sed 's/^Modulus=//' | xxd -r -p | b64url)
 new_jwk="{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"$new_n\"}"
 
 psql_as() { local role=$1; shift; as_pg "$bindir/psql" -X -q -At -h "$work" -U "$role" -d postgres "$@"; }

@@ -29,15 +29,8 @@ mkdir -p keys
 tmp=$(mktemp -d /tmp/paragon_vectors.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-# b64url, b64url_str, der_to_raw
+# b64url, b64url_str, unb64url, der_to_raw
 . ../jose.sh
-# unb64url: base64url text on stdin -> bytes on stdout
-unb64url() {
-	local s
-	s=$(tr -- '-_' '+/')
-	while [ $(( ${#s} % 4 )) -ne 0 ]; do s="$s="; done
-	printf '%s' "$s" | openssl base64 -d -A
-}
 # sig_hex / hex_sig convert a base64url signature to hex and back
 sig_hex() { printf '%s' "$1" | unb64url | xxd -p | tr -d '\n'; }
 hex_sig() { printf '%s' "$1" | xxd -r -p | b64url; }
