@@ -55,57 +55,46 @@ claims_when(pj_error *err, pj_code code, const char *fmt, double t)
 	return pj_error_set(err, code, fmt, buf);
 }
 
-/* claims_time reads the NumericDate claim "name"; *present says whether it
- * exists, *seconds receives its value. */
+/* The time claims, in the order they are checked and in pj_claims_facts. */
+const char *const pj_claims_time_names[PJ_CLAIMS_NTIMES] = {"exp", "nbf", "iat"};
+
+/* pj_claims_aud_equal says whether one "aud" string (len bytes, may hold
+ * NUL bytes) is the caller's audience. */
+bool
+pj_claims_aud_equal(const char *s, size_t len, const char *audience)
+{
+	return len == strlen(audience) && memcmp(s, audience, len) == 0;
+}
+
+/* claims_time judges the NumericDate claim i as a reader found it. */
 static bool
-claims_time(json_t *root, const char *name, bool *present, double *seconds,
+claims_time(const pj_claims_facts *f, int i, bool *present, double *seconds,
 			pj_error *err)
 {
-	json_t	   *v = json_object_get(root, name);
-
-	*present = (v != NULL);
-	if (v == NULL)
+	*present = f->time_kind[i] != PJ_CLAIM_ABSENT;
+	if (!*present)
 		return true;
-	if (!json_is_number(v))
+	if (f->time_kind[i] != PJ_CLAIM_NUMBER)
 		return pj_error_set(err, PJ_ERR_CLAIM_TYPE,
-							"token claim \"%s\" is not a number", name);
-	*seconds = json_number_value(v);
+							"token claim \"%s\" is not a number", pj_claims_time_names[i]);
+	*seconds = f->time_value[i];
 	if (!isfinite(*seconds) || *seconds < 0 || *seconds > PJ_MAX_NUMERIC_DATE)
 		return pj_error_set(err, PJ_ERR_CLAIM_TYPE,
-							"token claim \"%s\" is out of range", name);
+							"token claim \"%s\" is out of range", pj_claims_time_names[i]);
 	return true;
 }
 
 /* claims_audience checks that "aud" contains audience. */
 static bool
-claims_audience(json_t *root, const char *audience, pj_error *err)
+claims_audience(const pj_claims_facts *f, const char *audience, pj_error *err)
 {
-	json_t	   *aud = json_object_get(root, "aud");
-	size_t		i;
-	json_t	   *v;
-	bool		found = false;
-
-	if (aud == NULL)
+	if (f->aud_kind == PJ_CLAIM_ABSENT)
 		return pj_error_set(err, PJ_ERR_AUDIENCE, "token has no \"aud\" claim");
-	if (json_is_string(aud))
-		found = strcmp(json_string_value(aud), audience) == 0 &&
-			json_string_length(aud) == strlen(audience);
-	else if (json_is_array(aud))
-	{
-		json_array_foreach(aud, i, v)
-		{
-			if (!json_is_string(v))
-				return pj_error_set(err, PJ_ERR_CLAIM_TYPE,
-									"token claim \"aud\" is not a string or an array of strings");
-			if (json_string_length(v) == strlen(audience) &&
-				strcmp(json_string_value(v), audience) == 0)
-				found = true;
-		}
-	}
-	else
+	if ((f->aud_kind != PJ_CLAIM_STRING && f->aud_kind != PJ_CLAIM_ARRAY) ||
+		f->aud_non_string)
 		return pj_error_set(err, PJ_ERR_CLAIM_TYPE,
 							"token claim \"aud\" is not a string or an array of strings");
-	if (!found)
+	if (!f->aud_match)
 		return pj_error_set(err, PJ_ERR_AUDIENCE,
 							"token is not intended for audience \"%s\"", audience);
 	return true;
@@ -131,22 +120,72 @@ pj_claims_check_times(const pj_claims_times *t, const pj_claims_opts *opts,
 	return true;
 }
 
-/* claims_check_parsed runs every check on a parsed claims object and
- * returns its time claims in *t. */
-static bool
-claims_check_parsed(json_t *root, const pj_claims_opts *opts,
-					pj_claims_times *t, pj_error *err)
+/* pj_claims_judge runs every check on what a reader found in a claims
+ * object and returns its time claims in *t. */
+bool
+pj_claims_judge(const pj_claims_facts *f, const pj_claims_opts *opts,
+				pj_claims_times *t, pj_error *err)
 {
 	memset(t, 0, sizeof(*t));
-	if (!claims_time(root, "exp", &t->has_exp, &t->exp, err) ||
-		!claims_time(root, "nbf", &t->has_nbf, &t->nbf, err) ||
-		!claims_time(root, "iat", &t->has_iat, &t->iat, err))
+	if (!claims_time(f, 0, &t->has_exp, &t->exp, err) ||
+		!claims_time(f, 1, &t->has_nbf, &t->nbf, err) ||
+		!claims_time(f, 2, &t->has_iat, &t->iat, err))
 		return false;
 	if (!pj_claims_check_times(t, opts, err))
 		return false;
-	if (opts->audience != NULL && !claims_audience(root, opts->audience, err))
+	if (opts->audience != NULL && !claims_audience(f, opts->audience, err))
 		return false;
 	return true;
+}
+
+/* claims_kind classifies a jansson value for pj_claims_facts. */
+static pj_claim_kind
+claims_kind(const json_t *v)
+{
+	if (v == NULL)
+		return PJ_CLAIM_ABSENT;
+	if (json_is_number(v))
+		return PJ_CLAIM_NUMBER;
+	if (json_is_string(v))
+		return PJ_CLAIM_STRING;
+	if (json_is_array(v))
+		return PJ_CLAIM_ARRAY;
+	return PJ_CLAIM_OTHER;
+}
+
+/* claims_facts reads what pj_claims_judge needs from a jansson object. */
+static void
+claims_facts(json_t *root, const char *audience, pj_claims_facts *f)
+{
+	json_t	   *aud = json_object_get(root, "aud");
+	json_t	   *v;
+	size_t		i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < PJ_CLAIMS_NTIMES; i++)
+	{
+		v = json_object_get(root, pj_claims_time_names[i]);
+		f->time_kind[i] = claims_kind(v);
+		if (f->time_kind[i] == PJ_CLAIM_NUMBER)
+			f->time_value[i] = json_number_value(v);
+	}
+	f->aud_kind = claims_kind(aud);
+	if (audience == NULL)
+		return;
+	if (f->aud_kind == PJ_CLAIM_STRING)
+		f->aud_match = pj_claims_aud_equal(json_string_value(aud),
+										   json_string_length(aud), audience);
+	else if (f->aud_kind == PJ_CLAIM_ARRAY)
+	{
+		json_array_foreach(aud, i, v)
+		{
+			if (!json_is_string(v))
+				f->aud_non_string = true;
+			else if (pj_claims_aud_equal(json_string_value(v),
+										 json_string_length(v), audience))
+				f->aud_match = true;
+		}
+	}
 }
 
 /* pj_claims_check parses payload as a JSON object and checks its claims. */
@@ -168,7 +207,7 @@ pj_claims_check_ex(const unsigned char *payload, size_t len,
 {
 	json_t	   *root;
 	json_error_t jerr;
-	bool		ok;
+	pj_claims_facts facts;
 
 	pj_error_clear(err);
 	/*
@@ -191,7 +230,7 @@ pj_claims_check_ex(const unsigned char *payload, size_t len,
 		json_decref(root);
 		return false;
 	}
-	ok = claims_check_parsed(root, opts, times, err);
+	claims_facts(root, opts->audience, &facts);
 	json_decref(root);
-	return ok;
+	return pj_claims_judge(&facts, opts, times, err);
 }

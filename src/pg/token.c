@@ -63,6 +63,7 @@
 #include "jws.h"
 #include "jwt_claims.h"
 #include "jwt_error.h"
+#include "payload.h"
 #include "pg_compat.h"
 #include "token.h"
 #include "token_cache.h"
@@ -218,8 +219,8 @@ token_verify(const char *token, size_t token_len, const char *key,
 	size_t		key_len = strlen(key);
 	char	   *payload;
 	size_t		payload_len;
-	char	   *text;
 	pj_claims_opts opts;
+	pj_claims_facts facts;
 	pj_claims_times times;
 	pj_error	err;
 	TokenVerdictKey vk;
@@ -266,13 +267,13 @@ token_verify(const char *token, size_t token_len, const char *key,
 	}
 
 	payload = token_verify_jws(token, token_len, key, algs, nalgs, kc, &payload_len);
-	if (!pj_claims_check_ex((const unsigned char *) payload, payload_len, &opts,
-							&times, &err))
+	pj_error_clear(&err);
+	claims = paragon_payload_parse(payload, payload_len, &err);
+	if (claims == NULL)
 		token_report(&err, no_exp_hint);
-
-	/* The claims are valid UTF-8 JSON; convert to the database encoding. */
-	text = pg_any_to_server(payload, (int) payload_len, PG_UTF8);
-	claims = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+	paragon_payload_facts(claims, audience, &facts);
+	if (!pj_claims_judge(&facts, &opts, &times, &err))
+		token_report(&err, no_exp_hint);
 	if (cacheable)
 		paragon_token_cache_add(digest, &times, claims);
 	return claims;
