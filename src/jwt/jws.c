@@ -122,52 +122,56 @@ jws_ecdsa_der(const unsigned char *sig, size_t size, unsigned char **der,
 }
 
 /*
- * jws_cached_ctx returns a verification context of the cached key for alg,
- * initialized once (padding and digest set), or NULL when there is none to
- * use (no cache, a key not from the cache, EdDSA, which signs the message
- * itself, or an OpenSSL failure: the caller then verifies the usual way).
+ * jws_cached_ctx returns the verification context of the cached key for
+ * alg, initialized once (padding and digest set, the digest fetched), or
+ * NULL when there is none to use (no cache, a key not from the cache,
+ * EdDSA, which signs the message itself, or an OpenSSL failure: the
+ * caller then verifies the usual way).
  */
-static EVP_PKEY_CTX *
+static const pj_verify_ctx *
 jws_cached_ctx(pj_key_cache *cache, EVP_PKEY *pkey, const pj_alg *alg)
 {
-	EVP_PKEY_CTX *ctx;
-	const EVP_MD *md;
+	pj_verify_ctx *v;
 	int			i;
 
 	if (cache == NULL || cache->pem_key != pkey || alg->digest == NULL)
 		return NULL;
 	for (i = 0; i < PJ_KEY_CACHE_CTX; i++)
 		if (cache->verify[i].alg == alg)
-			return cache->verify[i].ctx;
+			return &cache->verify[i];
 	for (i = 0; i < PJ_KEY_CACHE_CTX; i++)
 		if (cache->verify[i].alg == NULL)
 			break;
 	if (i == PJ_KEY_CACHE_CTX)
 		return NULL;
-	md = EVP_get_digestbyname(alg->digest);
-	ctx = EVP_PKEY_CTX_new(pkey, NULL);
-	if (md == NULL || ctx == NULL ||
-		EVP_PKEY_verify_init(ctx) != 1 ||
+	v = &cache->verify[i];
+	v->md = EVP_MD_fetch(NULL, alg->digest, NULL);
+	v->mdctx = EVP_MD_CTX_new();
+	v->ctx = EVP_PKEY_CTX_new(pkey, NULL);
+	if (v->md == NULL || v->mdctx == NULL || v->ctx == NULL ||
+		EVP_PKEY_verify_init(v->ctx) != 1 ||
 		(alg->family == PJ_FAMILY_RSA_PKCS1 &&
-		 EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1) ||
+		 EVP_PKEY_CTX_set_rsa_padding(v->ctx, RSA_PKCS1_PADDING) != 1) ||
 		(alg->family == PJ_FAMILY_RSA_PSS &&
-		 (EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-		  EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) != 1 ||
-		  EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_DIGEST) != 1)) ||
-		EVP_PKEY_CTX_set_signature_md(ctx, md) != 1)
+		 (EVP_PKEY_CTX_set_rsa_padding(v->ctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+		  EVP_PKEY_CTX_set_rsa_mgf1_md(v->ctx, v->md) != 1 ||
+		  EVP_PKEY_CTX_set_rsa_pss_saltlen(v->ctx, RSA_PSS_SALTLEN_DIGEST) != 1)) ||
+		EVP_PKEY_CTX_set_signature_md(v->ctx, v->md) != 1)
 	{
-		EVP_PKEY_CTX_free(ctx);
+		EVP_PKEY_CTX_free(v->ctx);
+		EVP_MD_free(v->md);
+		EVP_MD_CTX_free(v->mdctx);
+		memset(v, 0, sizeof(*v));
 		ERR_clear_error();
 		return NULL;
 	}
-	cache->verify[i].alg = alg;
-	cache->verify[i].ctx = ctx;
-	return ctx;
+	v->alg = alg;
+	return v;
 }
 
 /* jws_verify_signature checks sig over input with pkey and alg. */
 static bool
-jws_verify_signature(EVP_PKEY *pkey, const pj_alg *alg, EVP_PKEY_CTX *pre,
+jws_verify_signature(EVP_PKEY *pkey, const pj_alg *alg, const pj_verify_ctx *pre,
 					 const unsigned char *input, size_t inputlen,
 					 const unsigned char *sig, size_t siglen, pj_error *err)
 {
@@ -216,14 +220,15 @@ jws_verify_signature(EVP_PKEY *pkey, const pj_alg *alg, EVP_PKEY_CTX *pre,
 		unsigned char digest[EVP_MAX_MD_SIZE];
 		unsigned int dlen = 0;
 
-		if (EVP_Digest(input, inputlen, digest, &dlen,
-					   EVP_get_digestbyname(alg->digest), NULL) != 1)
+		if (EVP_DigestInit_ex(pre->mdctx, pre->md, NULL) != 1 ||
+			EVP_DigestUpdate(pre->mdctx, input, inputlen) != 1 ||
+			EVP_DigestFinal_ex(pre->mdctx, digest, &dlen) != 1)
 		{
 			pj_error_set(err, PJ_ERR_INTERNAL, "could not initialize signature verification");
-			pj_error_log_openssl(err, "EVP_Digest failed");
+			pj_error_log_openssl(err, "the digest of the signing input failed");
 			goto done;
 		}
-		rc = EVP_PKEY_verify(pre, sig, siglen, digest, dlen);
+		rc = EVP_PKEY_verify(pre->ctx, sig, siglen, digest, dlen);
 		goto verified;
 	}
 
@@ -281,27 +286,24 @@ static bool
 jws_split(const char *token, size_t len, size_t *dot1, size_t *dot2,
 		  pj_error *err)
 {
-	size_t		i;
-	int			ndots = 0;
+	const char *end = token + len;
+	const char *d1 = memchr(token, '.', len);
+	const char *d2 = d1 ? memchr(d1 + 1, '.', end - d1 - 1) : NULL;
 
-	for (i = 0; i < len; i++)
+	if (d2 == NULL || memchr(d2 + 1, '.', end - d2 - 1) != NULL)
 	{
-		if (token[i] == '.')
-		{
-			if (ndots == 0)
-				*dot1 = i;
-			else if (ndots == 1)
-				*dot2 = i;
-			ndots++;
-		}
-	}
-	if (ndots != 2)
-	{
+		int			ndots = 0;
+		size_t		i;
+
+		for (i = 0; i < len; i++)
+			ndots += token[i] == '.';
 		pj_error_set(err, PJ_ERR_MALFORMED, "token is not a compact JWS");
 		pj_error_log(err, "The token has %d parts separated by dots; exactly 3 are required.",
 					 ndots + 1);
 		return false;
 	}
+	*dot1 = d1 - token;
+	*dot2 = d2 - token;
 	/* Empty parts are left to later steps, so that an unsecured token
 	 * ("alg":"none", empty signature) is refused by name. */
 	return true;

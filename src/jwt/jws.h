@@ -24,6 +24,8 @@
 
 struct evp_pkey_st;				/* OpenSSL's EVP_PKEY */
 struct evp_pkey_ctx_st;			/* OpenSSL's EVP_PKEY_CTX */
+struct evp_md_st;				/* OpenSSL's EVP_MD */
+struct evp_md_ctx_st;			/* OpenSSL's EVP_MD_CTX */
 struct pj_alg;
 
 /* Verification contexts kept per cached key, one per algorithm used. */
@@ -33,21 +35,26 @@ struct pj_alg;
  * A PEM key decoded once, for a caller that verifies many tokens with the
  * same key text: decoding a PEM key costs more than verifying a signature
  * with it.  With it are kept verification contexts already initialized for
- * that key and an algorithm (padding and digest set), so that a new token
- * costs its digest and the public-key operation, as in `openssl speed`,
- * not OpenSSL 3's per-call lookups of a fresh context.  JWKs and JWK Sets
+ * that key and an algorithm (padding and digest set, the digest fetched
+ * from its provider), so that a new token costs its digest and the
+ * public-key operation, as in `openssl speed`, not OpenSSL 3's per-call
+ * lookups of a fresh context and of the digest.  JWKs and JWK Sets
  * are not cached: which key they yield depends on each token's header.
  * Start zeroed; the caller must call pj_key_cache_free when the key text
  * changes and when it drops the cache.
  */
+typedef struct pj_verify_ctx
+{
+	const struct pj_alg *alg;	/* NULL: free slot */
+	struct evp_pkey_ctx_st *ctx;
+	struct evp_md_st *md;		/* the algorithm's digest, fetched once */
+	struct evp_md_ctx_st *mdctx;	/* reused for every digest */
+} pj_verify_ctx;
+
 typedef struct pj_key_cache
 {
 	struct evp_pkey_st *pem_key;	/* NULL until a PEM key was loaded */
-	struct
-	{
-		const struct pj_alg *alg;	/* NULL: free slot */
-		struct evp_pkey_ctx_st *ctx;
-	}			verify[PJ_KEY_CACHE_CTX];
+	pj_verify_ctx verify[PJ_KEY_CACHE_CTX];
 } pj_key_cache;
 
 typedef struct pj_jws

@@ -470,8 +470,9 @@ pj_key_cache_free(pj_key_cache *cache)
 	for (i = 0; i < PJ_KEY_CACHE_CTX; i++)
 	{
 		EVP_PKEY_CTX_free(cache->verify[i].ctx);
-		cache->verify[i].ctx = NULL;
-		cache->verify[i].alg = NULL;
+		EVP_MD_free(cache->verify[i].md);
+		EVP_MD_CTX_free(cache->verify[i].mdctx);
+		memset(&cache->verify[i], 0, sizeof(cache->verify[i]));
 	}
 	EVP_PKEY_free(cache->pem_key);
 	cache->pem_key = NULL;

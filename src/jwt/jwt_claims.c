@@ -20,6 +20,11 @@
  * the caller names one.  When the caller names none, "aud" is not checked:
  * the caller has said it does not care which audience a token targets.
  *
+ * The rules live in pj_claims_judge, which reads a pj_claims_facts: what
+ * a reader found in the claims object.  The reader here walks a jansson
+ * tree (the command-line tool); the extension's reader walks the jsonb it
+ * parsed the payload into (src/pg/payload.c), so both are judged alike.
+ *
  * Memory: the jansson tree is released on every path.
  *
  * src/jwt/jwt_claims.c

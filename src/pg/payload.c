@@ -160,8 +160,10 @@ payload_unicode(PayloadParser *ps, StringInfo buf)
 	if (cp < 0x80)
 		appendStringInfoChar(buf, (char) cp);
 	else if (ps->utf8)
-		appendBinaryStringInfo(buf, (char *) unicode_to_utf8(cp, out),
-							   pg_utf_mblen(out));
+	{
+		unicode_to_utf8(cp, out);
+		appendBinaryStringInfo(buf, (char *) out, pg_utf_mblen(out));
+	}
 	else
 	{
 		/* as jsonb_in: raises if the database encoding cannot hold it */

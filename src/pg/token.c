@@ -37,11 +37,10 @@
  * claims.  paragon_set_token, the paragon.token setting and
  * paragon_verify_token on a column all share them.
  *
- * The jsonb result is produced by jsonb_in from the verified payload text,
- * so numbers keep their exact decimal form.  jansson has already refused
- * what jsonb_in would refuse in a way that quotes the input ("\u0000",
- * invalid UTF-8, duplicate keys), so jsonb_in's errors, which quote the
- * text, cannot carry token contents to the client in practice.
+ * The jsonb result is built by payload.c from the verified payload in one
+ * strict parse (numbers in their exact decimal form), and the JWT claim
+ * rules of src/jwt are applied to what it holds (pj_claims_judge), so the
+ * claims are parsed once per new token and checked as they will be read.
  *
  * src/pg/token.c
  *

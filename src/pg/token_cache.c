@@ -38,7 +38,7 @@
  */
 #include "postgres.h"
 
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 
 #include "fmgr.h"
 #include "lib/ilist.h"
@@ -81,6 +81,26 @@ digest_field(char *buf, size_t *off, const void *data, size_t len)
 	*off += len;
 }
 
+/* token_sha256 computes SHA-256 with a digest fetched once per backend:
+ * OpenSSL 3's one-shot SHA256() looks the algorithm up on every call. */
+static bool
+token_sha256(const void *data, size_t len, uint8 digest[PP_TOKEN_DIGEST_LEN])
+{
+	static EVP_MD *md = NULL;
+	static EVP_MD_CTX *ctx = NULL;
+	unsigned int dlen = 0;
+
+	if (md == NULL)
+		md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (ctx == NULL)
+		ctx = EVP_MD_CTX_new();
+	return md != NULL && ctx != NULL &&
+		EVP_DigestInit_ex(ctx, md, NULL) == 1 &&
+		EVP_DigestUpdate(ctx, data, len) == 1 &&
+		EVP_DigestFinal_ex(ctx, digest, &dlen) == 1 &&
+		dlen == PP_TOKEN_DIGEST_LEN;
+}
+
 /*
  * paragon_token_cache_digest computes the cache key of a verification:
  * SHA-256 over the length-prefixed fields, the key represented by the
@@ -120,7 +140,7 @@ paragon_token_cache_digest(const TokenVerdictKey *k, uint8 digest[PP_TOKEN_DIGES
 	digest_field(buf, &off, &k->leeway_us, sizeof(k->leeway_us));
 	Assert(off <= size);
 
-	ok = SHA256((const unsigned char *) buf, off, digest) != NULL;
+	ok = token_sha256(buf, off, digest);
 	if (buf != stack)
 		pfree(buf);
 	return ok;
