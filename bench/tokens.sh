@@ -254,6 +254,16 @@ for l in $(awk '{ print $1 }' "$work/tmp/loops.txt" | sort -u); do
 		{ t[NR] = $1 } END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; printf "%.2f", m }')
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# per_round LOOP OSSL prints each round's LOOP and OSSL figures and their
+# ratio ("38.4 / 23.1 = 1.66x, ..."): the two ran a minute apart, so a
+# round's ratio shows what the machine's noise did to the medians
+per_round() {
+	awk -v L="@@$1" -v O="@@$2" '
+		$1 == L { l[++nl] = $2 } $1 == O { o[++no] = $2 }
+		END { for (i = 1; i <= nl && i <= no; i++)
+				printf "%s%.1f / %.1f = %.2fx", (i > 1 ? ", " : ""), l[i], o[i], l[i] / o[i] }' \
+		"$work/tmp/loops.txt"
+}
 ossl_rsa_us=${MED[ossl_rsa]}
 ossl_ec_us=${MED[ossl_ec]}
 
@@ -349,6 +359,9 @@ ${es_bytes} bytes, about ten rules each; the throwaway test keys of test/fixture
 | the same 2,000 RS256 tokens again (\`paragon_verify_token\`, cached) | ${MED[reverify_RS256]} | $(ratio "${MED[reverify_RS256]}" "${MED[claims]}")x | | |
 | the same 2,000 ES256 tokens again (cached) | ${MED[reverify_ES256]} | $(ratio "${MED[reverify_ES256]}" "${MED[claims]}")x | | |
 | compile of the claims: \`paragon_allowed(claims, ...)\` over 2,000 distinct claims | ${MED[compile]} | | | |
+
+A new token against OpenSSL round by round (µs, \`paragon_verify_token\` / \`openssl speed\`):
+RS256 $(per_round verify_RS256 ossl_rsa); ES256 $(per_round verify_ES256 ossl_ec).
 
 End to end, pgbench: each transaction \`BEGIN\`; picks one of $NTOK users uniformly and reads its
 token (or claims) from a table; sets it (\`$token_how\`, claims_source = token; or

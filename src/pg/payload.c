@@ -273,6 +273,8 @@ payload_number(PayloadParser *ps, JsonbValue *v)
 {
 	const char *s = ps->p;
 	char	   *text;
+	int			whole = 1;		/* digits before the point */
+	bool		scaled = false; /* has an exponent */
 
 	if (payload_at(ps, '-'))
 		ps->p++;
@@ -281,7 +283,7 @@ payload_number(PayloadParser *ps, JsonbValue *v)
 	else if (ps->p >= ps->end || *ps->p < '1' || *ps->p > '9')
 		return payload_fail(ps, "invalid number");
 	else
-		(void) payload_digits(ps);
+		whole = payload_digits(ps);
 	if (payload_at(ps, '.'))
 	{
 		int			n;
@@ -297,6 +299,7 @@ payload_number(PayloadParser *ps, JsonbValue *v)
 	{
 		int			exponent = 0;
 
+		scaled = true;
 		ps->p++;
 		if (payload_at(ps, '+') || payload_at(ps, '-'))
 			ps->p++;
@@ -311,7 +314,8 @@ payload_number(PayloadParser *ps, JsonbValue *v)
 	}
 
 	text = pnstrdup(s, ps->p - s);
-	if (isinf(strtod(text, NULL)))
+	/* only an exponent or some 309 digits can reach a double's limit */
+	if ((scaled || whole > 300) && isinf(strtod(text, NULL)))
 		return payload_fail(ps, "number out of range");
 	v->type = jbvNumeric;
 	v->val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
