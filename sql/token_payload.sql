@@ -39,6 +39,10 @@ INSERT INTO payload_cases VALUES
  'eyJhbGciOiJFZERTQSJ9.eyJleHAiOjEuNzY3MjI5MmU5LCJzdWIiOiJ1c2VyLTEifQ.JZlF3q7nPcKbxCV1dQLwYalH654QMvAEtEcENGRa4DA5t077LP4MWU0w_MrxEbjTwcHGnORFhKxQ865-ePrSCw'),
 ('ok-aud-mixed', '\x7b22617564223a5b312c2270617261676f6e2d74657374225d7d',
  'eyJhbGciOiJFZERTQSJ9.eyJhdWQiOlsxLCJwYXJhZ29uLXRlc3QiXX0.FESoIUa2rL8Y1WWlIHK0aVtQFV2e7tMkWZ9f1KlW28BY6APiDZmY8ycDCHvz81wkiN3nuOIirXE0pt9wbdISAQ'),
+('ok-latin1-raw', '\x7b2261223a22636166c3a9227d',
+ 'eyJhbGciOiJFZERTQSJ9.eyJhIjoiY2Fmw6kifQ.RANceNAYw9pD_-hWVv5dbS7ojyXPavX_WNktFHg0rtfzbYS1jbETF4As8hjK7er4FXE_AP_ABxZE-h_3QND9AQ'),
+('ok-latin1-escape', '\x7b2261223a226361665c7530306539227d',
+ 'eyJhbGciOiJFZERTQSJ9.eyJhIjoiY2FmXHUwMGU5In0.M4cpgnV-p3xg8MYlGYoGOT3pr3IEjC97eX9I24iyVT8Ew5FktQhOjqpf0_OzhRxHyWy3VsXYBzNWegvHRe2qDQ'),
 ('bad-trailing-comma', '\x7b2261223a312c7d',
  'eyJhbGciOiJFZERTQSJ9.eyJhIjoxLH0.KK8pw5NQX17BdkTskbN6AaROGbdqv9erUSca-qmLAn_oPYhZaj5oicu__JK2HHDtxRL1wzjzeksQE0vMkAMvBw'),
 ('bad-leading-zero', '\x7b2261223a30317d',
@@ -190,3 +194,43 @@ SELECT paragon_verify_token(token, :'ed25519_public', '{EdDSA}', 'paragon-test',
 							require_exp => false, at => '2026-01-01 00:10:00+00')
 FROM payload_cases WHERE name = 'ok-aud-mixed';
 \echo :LAST_ERROR_SQLSTATE
+
+-- A database in another encoding: the payload is converted to it, and a
+-- character it cannot hold, raw or escaped, refuses the token (28000)
+-- with a message that does not quote it
+SELECT token AS t_raw FROM payload_cases WHERE name = 'ok-latin1-raw' \gset
+SELECT token AS t_esc FROM payload_cases WHERE name = 'ok-latin1-escape' \gset
+SELECT token AS t_cjk_raw FROM payload_cases WHERE name = 'ok-raw-utf8' \gset
+SELECT token AS t_cjk_esc FROM payload_cases WHERE name = 'ok-unicode-escapes' \gset
+\set home :DBNAME
+CREATE DATABASE paragon_payload_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+\c paragon_payload_latin1
+SET client_min_messages = warning;
+CREATE EXTENSION paragon_perm;
+RESET client_min_messages;
+SELECT convert_to(paragon_verify_token(t, :'ed25519_public', '{EdDSA}', require_exp => false,
+									   at => '2026-01-01 00:10:00+00') ->> 'a', 'LATIN1') AS latin1_bytes
+FROM (VALUES (:'t_raw'), (:'t_esc')) AS v(t);
+SELECT paragon_verify_token(:'t_cjk_raw', :'ed25519_public', '{EdDSA}', require_exp => false,
+							at => '2026-01-01 00:10:00+00');
+\echo :LAST_ERROR_SQLSTATE
+SELECT paragon_verify_token(:'t_cjk_esc', :'ed25519_public', '{EdDSA}', require_exp => false,
+							at => '2026-01-01 00:10:00+00');
+\echo :LAST_ERROR_SQLSTATE
+\c :home
+DROP DATABASE paragon_payload_latin1;
+
+-- SQL_ASCII keeps raw bytes as they are and refuses a non-ASCII \u escape,
+-- as jsonb_in does
+CREATE DATABASE paragon_payload_sqlascii ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+\c paragon_payload_sqlascii
+SET client_min_messages = warning;
+CREATE EXTENSION paragon_perm;
+RESET client_min_messages;
+SELECT convert_to(paragon_verify_token(:'t_raw', :'ed25519_public', '{EdDSA}', require_exp => false,
+									   at => '2026-01-01 00:10:00+00') ->> 'a', 'SQL_ASCII') AS raw_bytes;
+SELECT paragon_verify_token(:'t_esc', :'ed25519_public', '{EdDSA}', require_exp => false,
+							at => '2026-01-01 00:10:00+00');
+\echo :LAST_ERROR_SQLSTATE
+\c :home
+DROP DATABASE paragon_payload_sqlascii;

@@ -30,7 +30,10 @@
  * Errors are pj_errors of class token (SQLSTATE 28000 in token.c), whose
  * message never quotes the payload; the reason and the offset go to the
  * server log only.  A database in another encoding than UTF-8 gets the
- * payload converted first, as jsonb_in would have it.
+ * payload converted first, and a character it cannot hold (raw or as a
+ * \u escape) refuses the token with its own message, where jsonb_in
+ * would raise an error that quotes the bytes; SQL_ASCII keeps raw bytes
+ * as they are and refuses a non-ASCII \u escape, as jsonb_in does.
  *
  * Memory: palloc'd in the caller's context.  A string without escapes
  * points into the payload until JsonbValueToJsonb copies it, so the
@@ -44,6 +47,7 @@
 
 #include <math.h>
 
+#include "catalog/namespace.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -63,7 +67,8 @@ typedef struct PayloadParser
 	const char *end;
 	JsonbParseState *state;
 	int			depth;
-	bool		utf8;			/* the database encoding is UTF-8 */
+	int			encoding;		/* the database's */
+	Oid			conversion;		/* from UTF-8 to it, once looked up */
 	pj_error   *err;
 } PayloadParser;
 
@@ -76,6 +81,57 @@ payload_fail(PayloadParser *ps, const char *why)
 	pj_error_set(ps->err, PJ_ERR_PAYLOAD, "token payload is not valid JSON");
 	pj_error_log(ps->err, "%s at offset %d.", why, (int) (ps->p - ps->start));
 	return false;
+}
+
+/* payload_foreign refuses a payload that has a character the database
+ * encoding cannot hold. */
+static bool
+payload_foreign(PayloadParser *ps)
+{
+	pj_error_set(ps->err, PJ_ERR_PAYLOAD,
+				 "token payload has a character that the database encoding \"%s\" cannot hold",
+				 GetDatabaseEncodingName());
+	pj_error_log(ps->err, "At offset %d.", (int) (ps->p - ps->start));
+	return false;
+}
+
+/* payload_ascii says whether len bytes are all ASCII (nothing to convert). */
+static bool
+payload_ascii(const char *s, size_t len)
+{
+	size_t		i;
+
+	for (i = 0; i < len; i++)
+		if (IS_HIGHBIT_SET(s[i]))
+			return false;
+	return true;
+}
+
+/*
+ * payload_to_server converts len bytes of valid UTF-8 to the database
+ * encoding (a database in another encoding than UTF-8 and SQL_ASCII);
+ * false when a character has no equivalent there.  pg_any_to_server
+ * would raise instead, with a message that quotes the bytes.
+ */
+static bool
+payload_to_server(PayloadParser *ps, const char *utf8, int len,
+				  const char **out, int *outlen)
+{
+	int			size = len * MAX_CONVERSION_GROWTH + 1;
+	unsigned char *buf;
+
+	if (!OidIsValid(ps->conversion))
+		ps->conversion = FindDefaultConversionProc(PG_UTF8, ps->encoding);
+	if (!OidIsValid(ps->conversion))
+		return false;
+	buf = palloc(size);
+	if (pg_do_encoding_conversion_buf(ps->conversion, PG_UTF8, ps->encoding,
+									  (unsigned char *) utf8, len, buf, size,
+									  true) != len)
+		return false;
+	*out = (const char *) buf;
+	*outlen = strlen((char *) buf);
+	return true;
 }
 
 /* payload_ws skips the four whitespace bytes of RFC 8259. */
@@ -158,17 +214,23 @@ payload_unicode(PayloadParser *ps, StringInfo buf)
 		cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 	}
 	if (cp < 0x80)
-		appendStringInfoChar(buf, (char) cp);
-	else if (ps->utf8)
 	{
-		unicode_to_utf8(cp, out);
-		appendBinaryStringInfo(buf, (char *) out, pg_utf_mblen(out));
+		appendStringInfoChar(buf, (char) cp);
+		return true;
 	}
+	unicode_to_utf8(cp, out);
+	if (ps->encoding == PG_UTF8)
+		appendBinaryStringInfo(buf, (char *) out, pg_utf_mblen(out));
 	else
 	{
-		/* as jsonb_in: raises if the database encoding cannot hold it */
-		pg_unicode_to_server(cp, out);
-		appendStringInfoString(buf, (char *) out);
+		/* SQL_ASCII cannot name the character either: jsonb_in refuses it */
+		const char *conv;
+		int			n;
+
+		if (ps->encoding == PG_SQL_ASCII ||
+			!payload_to_server(ps, (char *) out, pg_utf_mblen(out), &conv, &n))
+			return payload_foreign(ps);
+		appendBinaryStringInfo(buf, conv, n);
 	}
 	return true;
 }
@@ -501,7 +563,15 @@ paragon_payload_parse(const char *payload, size_t len, pj_error *err)
 	PayloadParser ps;
 	JsonbValue *object = NULL;
 	const char *text = payload;
-	size_t		textlen = len;
+	int			textlen = (int) len;
+
+	ps.start = ps.p = payload;
+	ps.end = payload + len;
+	ps.state = NULL;
+	ps.depth = 0;
+	ps.encoding = GetDatabaseEncoding();
+	ps.conversion = InvalidOid;
+	ps.err = err;
 
 	if (!pg_verify_mbstr(PG_UTF8, payload, (int) len, true))
 	{
@@ -509,19 +579,16 @@ paragon_payload_parse(const char *payload, size_t len, pj_error *err)
 		pj_error_log(err, "The payload is not valid UTF-8.");
 		return NULL;
 	}
-	if (GetDatabaseEncoding() != PG_UTF8)
+	/* SQL_ASCII keeps the bytes as they are, as jsonb_in does */
+	if (ps.encoding != PG_UTF8 && ps.encoding != PG_SQL_ASCII &&
+		!payload_ascii(payload, len) &&
+		!payload_to_server(&ps, payload, (int) len, &text, &textlen))
 	{
-		text = pg_any_to_server(payload, (int) len, PG_UTF8);
-		if (text != payload)
-			textlen = strlen(text);
+		payload_foreign(&ps);
+		return NULL;
 	}
-
 	ps.start = ps.p = text;
 	ps.end = text + textlen;
-	ps.state = NULL;
-	ps.depth = 0;
-	ps.utf8 = GetDatabaseEncoding() == PG_UTF8;
-	ps.err = err;
 
 	payload_ws(&ps);
 	if (payload_at(&ps, '{'))
