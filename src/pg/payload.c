@@ -240,7 +240,10 @@ payload_unicode(PayloadParser *ps, StringInfo buf)
 static bool
 payload_string(PayloadParser *ps, JsonbValue *v)
 {
+	static const char escapes[] = "\"\\/bfnrt";	/* after a backslash, */
+	static const char unescaped[] = "\"\\/\b\f\n\r\t";	/* stand for these */
 	const char *s = ++ps->p;
+	const char *one;
 	StringInfoData buf;
 
 	/* the common case: no escape */
@@ -275,40 +278,20 @@ payload_string(PayloadParser *ps, JsonbValue *v)
 		}
 		if (ps->p >= ps->end)
 			break;
-		switch (*ps->p++)
+		c = *ps->p++;
+		if (c == 'u')
 		{
-			case '"':
-				appendStringInfoChar(&buf, '"');
-				break;
-			case '\\':
-				appendStringInfoChar(&buf, '\\');
-				break;
-			case '/':
-				appendStringInfoChar(&buf, '/');
-				break;
-			case 'b':
-				appendStringInfoChar(&buf, '\b');
-				break;
-			case 'f':
-				appendStringInfoChar(&buf, '\f');
-				break;
-			case 'n':
-				appendStringInfoChar(&buf, '\n');
-				break;
-			case 'r':
-				appendStringInfoChar(&buf, '\r');
-				break;
-			case 't':
-				appendStringInfoChar(&buf, '\t');
-				break;
-			case 'u':
-				if (!payload_unicode(ps, &buf))
-					return false;
-				break;
-			default:
-				ps->p--;
-				return payload_fail(ps, "invalid escape");
+			if (!payload_unicode(ps, &buf))
+				return false;
+			continue;
 		}
+		one = c != '\0' ? strchr(escapes, c) : NULL;
+		if (one == NULL)
+		{
+			ps->p--;
+			return payload_fail(ps, "invalid escape");
+		}
+		appendStringInfoChar(&buf, unescaped[one - escapes]);
 	}
 	if (ps->p >= ps->end)
 		return payload_fail(ps, "unterminated string");
@@ -414,15 +397,32 @@ payload_literal(PayloadParser *ps, JsonbValue *v)
 	return payload_fail(ps, "unexpected character");
 }
 
-/* payload_nest enters a container, refusing one nested too deep. */
+/* payload_nest enters a container (at its opening byte), refusing one
+ * nested too deep; *more is false when it closes at once. */
 static bool
-payload_nest(PayloadParser *ps)
+payload_nest(PayloadParser *ps, char close, bool *more)
 {
 	check_stack_depth();
 	if (++ps->depth > PAYLOAD_MAX_DEPTH)
 		return payload_fail(ps, "nesting is too deep");
 	ps->p++;
 	payload_ws(ps);
+	*more = !payload_at(ps, close);
+	if (!*more)
+		ps->p++;
+	return true;
+}
+
+/* payload_more reads what follows a member or an element: a comma (*more
+ * is true) or the container's closing byte (false). */
+static bool
+payload_more(PayloadParser *ps, char close, bool *more)
+{
+	payload_ws(ps);
+	*more = payload_at(ps, ',');
+	if (!*more && !payload_at(ps, close))
+		return payload_fail(ps, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+	ps->p++;
 	return true;
 }
 
@@ -432,43 +432,29 @@ static bool
 payload_object(PayloadParser *ps, JsonbValue **out)
 {
 	int			npairs = 0;
+	bool		more;
 	JsonbValue *done;
 
-	if (!payload_nest(ps))
+	if (!payload_nest(ps, '}', &more))
 		return false;
 	(void) pushJsonbValue(&ps->state, WJB_BEGIN_OBJECT, NULL);
-	if (payload_at(ps, '}'))
-		ps->p++;
-	else
+	while (more)
 	{
-		for (;;)
-		{
-			JsonbValue	key;
+		JsonbValue	key;
 
-			payload_ws(ps);
-			if (!payload_at(ps, '"'))
-				return payload_fail(ps, "expected a member name");
-			if (!payload_string(ps, &key))
-				return false;
-			(void) pushJsonbValue(&ps->state, WJB_KEY, &key);
-			npairs++;
-			payload_ws(ps);
-			if (!payload_at(ps, ':'))
-				return payload_fail(ps, "expected ':'");
-			ps->p++;
-			if (!payload_value(ps, WJB_VALUE))
-				return false;
-			payload_ws(ps);
-			if (payload_at(ps, ','))
-				ps->p++;
-			else if (payload_at(ps, '}'))
-			{
-				ps->p++;
-				break;
-			}
-			else
-				return payload_fail(ps, "expected ',' or '}'");
-		}
+		payload_ws(ps);
+		if (!payload_at(ps, '"'))
+			return payload_fail(ps, "expected a member name");
+		if (!payload_string(ps, &key))
+			return false;
+		(void) pushJsonbValue(&ps->state, WJB_KEY, &key);
+		npairs++;
+		payload_ws(ps);
+		if (!payload_at(ps, ':'))
+			return payload_fail(ps, "expected ':'");
+		ps->p++;
+		if (!payload_value(ps, WJB_VALUE) || !payload_more(ps, '}', &more))
+			return false;
 	}
 	/* jsonb sorts the members and keeps one of each name */
 	done = pushJsonbValue(&ps->state, WJB_END_OBJECT, NULL);
@@ -485,29 +471,14 @@ payload_object(PayloadParser *ps, JsonbValue **out)
 static bool
 payload_array(PayloadParser *ps)
 {
-	if (!payload_nest(ps))
+	bool		more;
+
+	if (!payload_nest(ps, ']', &more))
 		return false;
 	(void) pushJsonbValue(&ps->state, WJB_BEGIN_ARRAY, NULL);
-	if (payload_at(ps, ']'))
-		ps->p++;
-	else
-	{
-		for (;;)
-		{
-			if (!payload_value(ps, WJB_ELEM))
-				return false;
-			payload_ws(ps);
-			if (payload_at(ps, ','))
-				ps->p++;
-			else if (payload_at(ps, ']'))
-			{
-				ps->p++;
-				break;
-			}
-			else
-				return payload_fail(ps, "expected ',' or ']'");
-		}
-	}
+	while (more)
+		if (!payload_value(ps, WJB_ELEM) || !payload_more(ps, ']', &more))
+			return false;
 	(void) pushJsonbValue(&ps->state, WJB_END_ARRAY, NULL);
 	ps->depth--;
 	return true;
