@@ -4,8 +4,7 @@
 -- A cached token must get the verdict a fresh verification would give:
 -- its time claims are judged at the instant of every call, another key
 -- or other options are another entry, and a refusal is never kept.
--- Keys and tokens are copies of test/fixtures (keys/ec256-public.pem,
--- keys/rsa2048-public.pem, rfc7515/A3-es256-public.pem, tokens/*.token):
+-- Keys are read from test/fixtures; tokens are copies of its tokens/*.token,
 -- issued 2026-01-01 00:00:00+00, expiring at 01:00:00; nbf.token is valid
 -- from 02:00:00 to 04:00:00.  Every call judges at a fixed instant.
 --
@@ -15,23 +14,11 @@ RESET client_min_messages;
 SET timezone = 'UTC';
 \set VERBOSITY terse
 
-SELECT '-----BEGIN PUBLIC KEY-----
-MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAELrmdlW/vvNluUojrUrOHGWYnbWZ6
-eP+zCl3oIbaCm391uJCgkTNetrRatovLrRrjsmvCaPDIkpSo7d9opUy4EQ==
------END PUBLIC KEY-----' AS ec_key,
-'-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA27slHP0jJ96X5kCq2tvl
-ko7vJItFKeM/dt40lRM3SXAhXxaMJIrYj5CppsbxvFdgwJHfdnbM9rGP6Kgu4wlf
-eGimIyaM7dyqqver6kfGrXJCnLmznXdezmOAcuJUPx25UEE94x5j+gX2k6EqnPsk
-tkkAZDa3B1UM5aZ0ylcF1Mqn/49kMiniWFpXHqbx7qKAT/erles0xev/LN1daaeA
-UBGlUF/XugHzpK/Lj1LalUOWYKozGITVAv43FI2JiGY4R4MwEGykpdajx4BRipo+
-P0eXsIg2Zdh7AuIILaxKIdzQqkFxbGqTP8BtLnjhWjesRlspF80hFw5BgXlp+Z/Z
-GQIDAQAB
------END PUBLIC KEY-----' AS rsa_key,
-'-----BEGIN PUBLIC KEY-----
-MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEf83OJ3D2xF1Bg8vub9tLe1gHMzV7
-6e8Tus9uPHvRVEXH8UTNG72bfocs3+257rn0s2ldbqkLJK2KRiMohYjlrQ==
------END PUBLIC KEY-----' AS other_ec_key \gset
+-- the keys, read from test/fixtures (pg_regress runs psql in a directory
+-- that holds it)
+\set ec_key `cat test/fixtures/keys/ec256-public.pem`
+\set rsa_key `cat test/fixtures/keys/rsa2048-public.pem`
+\set other_ec_key `cat test/fixtures/rfc7515/A3-es256-public.pem`
 \set es256 'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImVjLTEifQ.eyJzdWIiOiJ1c2VyLTEiLCJhdWQiOiJwYXJhZ29uLXRlc3QiLCJpYXQiOjE3NjcyMjU2MDAsImV4cCI6MTc2NzIyOTIwMCwidXJuOnVzZXBhcmFnb246Y29ubmVjdDpwZXJtaXNzaW9ucyI6eyJpbnRlZ3JhdGlvbjoqIjp0cnVlfX0.gNat01NoZDoEFL3FRKH1px36DPnKBaarzHhJpV90SLmpF6d2wCR1G0g_SBU0HbLwnyCgV3cMF6CdUc-QK9zFOg'
 \set nbf 'eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYS0xIn0.eyJzdWIiOiJ1c2VyLTEiLCJuYmYiOjE3NjcyMzI4MDAsImV4cCI6MTc2NzI0MDAwMH0.az_ZFcbRftek7GP92BdzXzImG_v5vCrVXXYODFOSJV_YbY-Bg4ijzCdgdUk1lfWBrvO2ER1s5i40KFE8cBSnrDkDRPRql4MCMQiK1lBojnd4bfd0TXuZMwf-EtYVIf5fJikCHKQJij69x1-0-_IIa961Evie9kWyamkf3nEKPal2CFfz8cfSeWN7TezY8H7F0E8lzR3XF_GjnFsmwEdPxkw9tCa4JoEoKb1FY5H3EYh8zRzhbd_qV9QdwU8Pd8w5FzK1OOJQqM104fKc0tH1O9hGhGrTtFbmB56fHNo9NtH99kQV2OYQvbtMod5cdPunn8NwNR60e95fStpE1F1MSA'
 -- test/fixtures/session/tokens.txt: "member", RS256 over keys/rsa2048, exp in 2100
